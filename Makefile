@@ -1,0 +1,53 @@
+# The commands people type. `make run` and `make test` work from a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: setup run test lint format messages bench worker check-compose
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+.env:
+	$(PYTHON) scripts/init_env.py
+
+setup: $(STAMP) .env
+	@mkdir -p var
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  SI-TPPO Kalsel: http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: setup
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var
+	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
+
+worker: setup
+	$(BIN)/celery -A tppo worker -B -l info
+
+check-compose: setup
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml

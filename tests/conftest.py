@@ -1,0 +1,83 @@
+"""Personas and clients shared by the whole suite (see style.md)."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from agencies.models import Agency, Role
+from tests.factories import UserFactory
+
+requires_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="needs PostgreSQL (set DATABASE_URL; CI does)",
+)
+requires_broker = pytest.mark.skipif(
+    not os.environ.get("CELERY_BROKER_URL"),
+    reason="needs a Redis broker (set CELERY_BROKER_URL; CI does)",
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def agency(name: str) -> Agency:
+    return Agency.objects.get(name=name)
+
+
+@pytest.fixture
+def unit_bjm(db):
+    """A unit officer of Banjarmasin."""
+    return UserFactory(role=Role.UNIT, agency=agency("Unit PPA Polresta Banjarmasin"))
+
+
+@pytest.fixture
+def regency_bjm(db):
+    """A regency task-force officer of Banjarmasin."""
+    return UserFactory(role=Role.REGENCY, agency=agency("DP3A Kota Banjarmasin"))
+
+
+@pytest.fixture
+def outsider(db):
+    """A unit officer of Tanah Bumbu: sees nothing of Banjarmasin."""
+    return UserFactory(role=Role.UNIT, agency=agency("Unit PPA Polres Tanah Bumbu"))
+
+
+@pytest.fixture
+def analyst(db):
+    return UserFactory(role=Role.ANALYST, agency=agency("BP3MI Kalimantan Selatan"))
+
+
+@pytest.fixture
+def province(db):
+    return UserFactory(role=Role.PROVINCE, agency=agency("DP3AKB Provinsi Kalimantan Selatan"))
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(
+        role=Role.ADMIN,
+        agency=agency("DP3AKB Provinsi Kalimantan Selatan"),
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+@pytest.fixture
+def personas(unit_bjm, regency_bjm, outsider, analyst, province, admin_user):
+    return {
+        "unit_bjm": unit_bjm,
+        "regency_bjm": regency_bjm,
+        "outsider": outsider,
+        "analyst": analyst,
+        "province": province,
+        "admin": admin_user,
+    }
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,0 +1,87 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _start(env_overrides: dict) -> subprocess.CompletedProcess:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "FIELD_ENCRYPTION_KEYS", "NIK_HASH_KEY"}
+    }
+    env.update({"TPPO_ENV_FILE": "/nonexistent/.env", "DJANGO_SETTINGS_MODULE": "tppo.settings"})
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _start({})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_to_start_without_encryption_keys():
+    result = _start({"SECRET_KEY": "x" * 50})
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS is not set" in result.stderr
+
+
+def test_production_defaults_are_closed():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s;"
+            "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.ALLOWED_HOSTS)",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DEBUG"},
+            "TPPO_ENV_FILE": "/nonexistent/.env",
+            "SECRET_KEY": "x" * 50,
+            "FIELD_ENCRYPTION_KEYS": "a" * 43 + "=",
+            "NIK_HASH_KEY": "k",
+            "DJANGO_SETTINGS_MODULE": "tppo.settings",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True", "[]"]
+
+
+def test_compose_file_is_valid_and_dependencies_exist():
+    import yaml
+
+    compose = ROOT / "docker-compose.yml"
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.compose-spec",
+            str(compose),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = yaml.safe_load(compose.read_text())
+    services = data["services"]
+    assert {"db", "redis", "web", "worker", "beat"} <= set(services)
+    for name, service in services.items():
+        for dep in service.get("depends_on", {}):
+            assert dep in services, f"{name} depends on undefined {dep}"
+    assert "healthcheck" in services["db"]
+    assert services["db"]["image"].startswith("postgres:16")

@@ -1,0 +1,47 @@
+"""Liveness of the parts the system needs: database, cache, broker."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from kombu import Connection
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_cache() -> None:
+    cache.set("healthz", "ok", 10)
+    if cache.get("healthz") != "ok":
+        raise RuntimeError("cache did not return what was stored")
+
+
+def _check_broker() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "in-process"
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+    status, healthy = {}, True
+    for name, check in checks.items():
+        try:
+            status[name] = check() or "ok"
+        except Exception:  # noqa: BLE001 - any failure means the part is down
+            status[name] = "error"
+            healthy = False
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": status},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from .health import healthz
+
+admin.site.site_header = "Sistem Informasi Kasus TPPO Kalimantan Selatan"
+admin.site.site_title = "SI-TPPO Kalsel"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    # The language switch must work on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+    path("", include("agencies.urls")),
+]
