@@ -21,3 +21,59 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
             obj.save()
+
+
+# --- Case data, created through the services (the rules apply to test data too) ----------
+
+_refs = iter(range(1, 10**9))
+
+
+def victim_data(**overrides) -> dict:
+    """A victim as a submission carries it; an adult woman with an identity by default."""
+    data = {
+        "sex": "P",
+        "age_at_identification": 22,
+        "age_at_exploitation": 21,
+        "nationality": "IDN",
+        "status": "TERIDENTIFIKASI",
+        "identity": {
+            "full_name": "Siti Rahmawati",
+            "nik": f"6371{next(_refs):012d}",
+            "birth_date": "2004-03-01",
+            "phone": "081234567890",
+            "address": "Jl. Veteran No. 1, Banjarmasin",
+        },
+    }
+    data.update(overrides)
+    return data
+
+
+def perpetrator_data(**overrides) -> dict:
+    data = {"name": "Budi Santoso", "kind": "ORANG", "sex": "L", "roles": ["PEREKRUT"]}
+    data.update(overrides)
+    return data
+
+
+def make_case(by, *, regency: str = "6371", victims: int = 1, perpetrators: int = 1, **fields):
+    """A case recorded by `by` through `case_create`, with victims and perpetrators."""
+    from datetime import date
+
+    from agencies.models import Regency
+    from cases.services import case_create
+
+    data = {
+        "reported_on": date(2026, 3, 2),
+        "occurred_from": date(2026, 1, 10),
+        "occurred_to": date(2026, 2, 20),
+        "summary": "Korban direkrut untuk bekerja di tempat karaoke.",
+        "exploitation_types": ["SEKS_PROSTITUSI"],
+        "recruitment_modus": ["PEMANDU_LAGU_TERAPIS"],
+        "means_of_control": ["JERATAN_UTANG"],
+        "external_ref": f"REF-{next(_refs)}",
+    }
+    data.update(fields)
+    data.setdefault("victims", [victim_data() for _ in range(victims)])
+    data.setdefault(
+        "perpetrators", [perpetrator_data(name=f"Pelaku {i}") for i in range(perpetrators)]
+    )
+    return case_create(by=by, regency=Regency.objects.get(pk=regency), **data)

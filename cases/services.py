@@ -1,0 +1,498 @@
+"""Every write about cases: submission, updates, the stage timeline, perpetrators.
+
+Pages, API, admin actions and tasks all call these; the domain's rules live here and in
+the models' `clean()`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, Regency, User
+from agencies.scoping import may_create_case_in, may_write, role_of
+from tppo.sequences import next_number
+from victims.codes import VictimStatus
+from victims.services import victim_create
+
+from .codes import (
+    CODE_ATTRS,
+    CODE_LISTS,
+    INITIAL_STAGES,
+    REOPEN_STAGES,
+    JourneyKind,
+    PerpetratorKind,
+    PerpetratorRole,
+    Stage,
+    allowed_next_stages,
+)
+from .models import (
+    Case,
+    CaseCode,
+    CaseVictim,
+    Involvement,
+    InvolvementRole,
+    JourneyEvent,
+    Perpetrator,
+    StageEvent,
+)
+
+REOPEN_ROLES = ("PROVINCE", "ADMIN")
+
+
+class StaleVersion(Exception):
+    """The write was based on an older version of the case than the one stored."""
+
+    def __init__(self, current: int):
+        super().__init__(current)
+        self.current = current
+
+
+class SubmissionConflict(Exception):
+    """The external reference was used before, for a different submission."""
+
+    def __init__(self, case: Case):
+        super().__init__(case.pk)
+        self.case = case
+
+
+def _prefix(errors: dict, prefix: str) -> dict:
+    return {f"{prefix}.{key}": value for key, value in errors.items()}
+
+
+def _errors_of(exc: ValidationError) -> dict:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+def _clean_codes(values: dict[str, Iterable[str] | None]) -> dict[str, list[str]]:
+    errors, cleaned = {}, {}
+    for attr, codes in values.items():
+        if codes is None:
+            continue
+        codes = list(dict.fromkeys(codes))  # drop repeats, keep order
+        allowed = CODE_LISTS[CODE_ATTRS[attr]].values
+        bad = [c for c in codes if c not in allowed]
+        if bad:
+            errors[attr] = _("Kode tidak dikenal: %(codes)s.") % {"codes": ", ".join(map(str, bad))}
+        cleaned[attr] = codes
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _write_codes(case: Case, codes: dict[str, list[str]]) -> None:
+    for attr, values in codes.items():
+        field = CODE_ATTRS[attr]
+        case.code_rows.filter(field=field).exclude(code__in=values).delete()
+        CaseCode.objects.bulk_create(
+            [CaseCode(case=case, field=field, code=c) for c in values], ignore_conflicts=True
+        )
+
+
+def submission_fingerprint(payload: dict) -> str:
+    """A keyed fingerprint of a submission, to tell a retry from a different case."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hmac.new(settings.SECRET_KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def _check_victim_means(victims: list[dict], means_of_control: list[str]) -> dict:
+    """A child is a victim whatever the means; an adult is an identified victim only when
+    the means used on them is recorded."""
+    errors = {}
+    for i, data in enumerate(victims):
+        if data.get("status") != VictimStatus.TERIDENTIFIKASI or means_of_control:
+            continue
+        age = data.get("age_at_exploitation")
+        if age is None:
+            age = data.get("age_at_identification")
+        if age is not None and age >= 18:
+            errors[f"victims.{i}.status"] = _(
+                "Korban dewasa hanya dapat berstatus teridentifikasi bila sarana yang "
+                "digunakan pelaku (means_of_control) tercatat. Untuk anak tidak diperlukan."
+            )
+    return errors
+
+
+@transaction.atomic
+def case_create(
+    *,
+    by: User,
+    regency: Regency,
+    reported_on: date,
+    reporting_agency: Agency | None = None,
+    external_ref: str = "",
+    police_report_no: str = "",
+    occurred_from: date | None = None,
+    occurred_to: date | None = None,
+    summary: str = "",
+    labour_sector: str = "",
+    recruiter_relation: str = "",
+    transnational: bool | None = None,
+    destination_country: str = "",
+    complicity: bool | None = None,
+    status: str = "AKTIF",
+    stage: str = Stage.PENGADUAN,
+    simfoni_id: str = "",
+    exploitation_types: Iterable[str] = (),
+    recruitment_modus: Iterable[str] = (),
+    recruitment_channels: Iterable[str] = (),
+    means_of_control: Iterable[str] = (),
+    journey: Iterable[dict] = (),
+    victims: Iterable[dict] = (),
+    perpetrators: Iterable[dict] = (),
+    submission_hash: str = "",
+) -> Case:
+    """Record a case with its victims and perpetrators, all or nothing."""
+    if not may_write(by) or not may_create_case_in(by, regency.pk):
+        raise PermissionDenied
+    if stage not in INITIAL_STAGES:
+        raise ValidationError(
+            {"stage": _("Kasus baru dimulai pada tahap: %(s)s.") % {"s": ", ".join(INITIAL_STAGES)}}
+        )
+    codes = _clean_codes(
+        {
+            "exploitation_types": exploitation_types,
+            "recruitment_modus": recruitment_modus,
+            "recruitment_channels": recruitment_channels,
+            "means_of_control": means_of_control,
+        }
+    )
+    victims, perpetrators, journey = list(victims), list(perpetrators), list(journey)
+    errors = _check_victim_means(victims, codes["means_of_control"])
+
+    case = Case(
+        regency=regency,
+        reporting_agency=reporting_agency or by.agency,
+        external_ref=external_ref or "",
+        police_report_no=police_report_no,
+        reported_on=reported_on,
+        occurred_from=occurred_from,
+        occurred_to=occurred_to,
+        summary=summary,
+        labour_sector=labour_sector,
+        recruiter_relation=recruiter_relation,
+        transnational=transnational,
+        destination_country=(destination_country or "").upper(),
+        complicity=complicity,
+        status=status,
+        stage=stage,
+        simfoni_id=simfoni_id,
+        submission_hash=submission_hash,
+        created_by=by,
+        updated_by=by,
+    )
+    year = reported_on.year if isinstance(reported_on, date) else timezone.localdate().year
+    case.register_no = "pending"
+    try:
+        case.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(_errors_of(exc))
+    if errors:
+        raise ValidationError(errors)
+
+    case.register_no = f"TPPO-{regency.pk}-{year}-{next_number(f'TPPO-{regency.pk}-{year}'):04d}"
+    case.save()
+    _write_codes(case, codes)
+    StageEvent.objects.create(
+        case=case,
+        stage=stage,
+        occurred_on=reported_on,
+        document_no=police_report_no,
+        recorded_by=by,
+    )
+    for i, event in enumerate(journey):
+        _add_journey(case, event, prefix=f"journey.{i}")
+    for i, data in enumerate(victims):
+        try:
+            case_add_victim(by=by, case=case, **data)
+        except ValidationError as exc:
+            raise ValidationError(_prefix(_errors_of(exc), f"victims.{i}")) from exc
+    for i, data in enumerate(perpetrators):
+        try:
+            involvement_create(by=by, case=case, **data)
+        except ValidationError as exc:
+            raise ValidationError(_prefix(_errors_of(exc), f"perpetrators.{i}")) from exc
+    return case
+
+
+def _add_journey(case: Case, data: dict, prefix: str) -> JourneyEvent:
+    event = JourneyEvent(case=case, **data)
+    if event.kind not in JourneyKind.values:
+        raise ValidationError({f"{prefix}.kind": _("Jenis peristiwa tidak dikenal.")})
+    try:
+        event.full_clean(exclude=["case"])
+    except ValidationError as exc:
+        raise ValidationError(_prefix(_errors_of(exc), prefix)) from exc
+    event.save()
+    return event
+
+
+def case_submit(*, by: User, fingerprint: str, **data) -> tuple[Case, bool]:
+    """Idempotent submission: a retry with the same `external_ref` returns the case it
+    created before (created=False); a different payload under that reference conflicts.
+    The database's unique constraint decides races, not a check before the insert."""
+    ref = data.get("external_ref") or ""
+    agency = data.get("reporting_agency") or by.agency
+
+    def existing() -> Case | None:
+        return (
+            Case.objects.filter(reporting_agency=agency, external_ref=ref).first() if ref else None
+        )
+
+    def replay(case: Case) -> tuple[Case, bool]:
+        if case.submission_hash != fingerprint:
+            raise SubmissionConflict(case)
+        return case, False
+
+    if (found := existing()) is not None:
+        return replay(found)
+    try:
+        with transaction.atomic():
+            return case_create(by=by, submission_hash=fingerprint, **data), True
+    except IntegrityError:
+        if (found := existing()) is None:
+            raise
+        return replay(found)
+
+
+UPDATABLE = {
+    "regency",
+    "external_ref",
+    "police_report_no",
+    "reported_on",
+    "occurred_from",
+    "occurred_to",
+    "summary",
+    "labour_sector",
+    "recruiter_relation",
+    "transnational",
+    "destination_country",
+    "complicity",
+    "status",
+    "simfoni_id",
+}
+
+
+def _lock(case: Case, version: int | None) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if version is not None and int(version) != locked.version:
+        raise StaleVersion(locked.version)
+    return locked
+
+
+def _check_write(by: User, case: Case) -> None:
+    if not Case.objects.writable_by(by).filter(pk=case.pk).exists():
+        raise PermissionDenied
+
+
+@transaction.atomic
+def case_update(*, by: User, case: Case, version: int, **changes) -> Case:
+    """Change a case, refusing a write based on a stale version (no lost updates)."""
+    _check_write(by, case)
+    case = _lock(case, version)
+    code_changes = {k: changes.pop(k) for k in list(changes) if k in CODE_ATTRS}
+    unknown = set(changes) - UPDATABLE
+    if unknown:
+        raise ValidationError({k: _("Kolom ini tidak dapat diubah.") for k in sorted(unknown)})
+    if "regency" in changes and changes["regency"].pk != case.regency_id:
+        if not may_create_case_in(by, changes["regency"].pk):
+            raise ValidationError(
+                {"regency": _("Anda tidak dapat memindahkan kasus ke kabupaten/kota tersebut.")}
+            )
+    for key, value in changes.items():
+        setattr(case, key, value)
+    if "destination_country" in changes:
+        case.destination_country = (case.destination_country or "").upper()
+    codes = _clean_codes(code_changes)
+    case.full_clean(validate_unique=False, validate_constraints=False)
+    case.version += 1
+    case.updated_by = by
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"external_ref": _("Referensi ini sudah dipakai untuk kasus lain instansi Anda.")}
+        ) from exc
+    _write_codes(case, codes)
+    return case
+
+
+@transaction.atomic
+def case_record_stage(
+    *,
+    by: User,
+    case: Case,
+    stage: str,
+    occurred_on: date,
+    document_no: str = "",
+    note: str = "",
+    reason: str = "",
+) -> StageEvent:
+    """Append a stage to the case timeline; the case's current stage follows the timeline."""
+    _check_write(by, case)
+    case = _lock(case, None)
+    may_reopen = role_of(by) in REOPEN_ROLES
+    allowed = allowed_next_stages(case.stage, may_reopen=may_reopen)
+    if stage not in allowed:
+        if case.stage in REOPEN_STAGES and not may_reopen:
+            message = _(
+                "Kasus yang dihentikan hanya dapat dibuka kembali oleh gugus tugas provinsi."
+            )
+        elif allowed:
+            message = _(
+                "Tahap %(s)s tidak dapat menyusul %(c)s. Tahap berikutnya yang mungkin: %(a)s."
+            ) % {"s": stage, "c": case.stage, "a": ", ".join(allowed)}
+        else:
+            message = _("Tahap %(c)s adalah tahap akhir; tidak ada tahap berikutnya.") % {
+                "c": case.stage
+            }
+        raise ValidationError({"stage": message})
+    if case.stage in REOPEN_STAGES and not reason.strip():
+        raise ValidationError({"reason": _("Alasan membuka kembali kasus wajib diisi.")})
+    last = case.stage_events.order_by("-occurred_on", "-id").first()
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": _("Tanggal tidak boleh di masa depan.")})
+    if last and occurred_on < last.occurred_on:
+        raise ValidationError(
+            {
+                "occurred_on": _("Tanggal tahap tidak boleh sebelum tahap sebelumnya (%(d)s).")
+                % {"d": last.occurred_on.isoformat()}
+            }
+        )
+    event = StageEvent.objects.create(
+        case=case,
+        stage=stage,
+        occurred_on=occurred_on,
+        document_no=document_no,
+        note=note,
+        reason=reason,
+        recorded_by=by,
+    )
+    case.stage = stage
+    case.version += 1
+    case.updated_by = by
+    case.save(update_fields=["stage", "version", "updated_by", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def case_add_victim(*, by: User, case: Case, **victim_data) -> CaseVictim:
+    """Add a victim (new, or the same person found by NIK) to a case."""
+    _check_write(by, case)
+    errors = _check_victim_means([victim_data], case.means_of_control)
+    if errors:
+        raise ValidationError({"status": errors["victims.0.status"]})
+    victim, _found = victim_create(by=by, **victim_data)
+    link, _created = CaseVictim.objects.get_or_create(case=case, victim=victim)
+    return link
+
+
+@transaction.atomic
+def perpetrator_create(
+    *,
+    by: User,
+    name: str,
+    kind: str = PerpetratorKind.ORANG,
+    sex: str = "",
+    nationality: str = "IDN",
+    birth_year: int | None = None,
+    note: str = "",
+) -> Perpetrator:
+    if not may_write(by):
+        raise PermissionDenied
+    perpetrator = Perpetrator(
+        name=(name or "").strip(),
+        kind=kind,
+        sex=sex or "",
+        nationality=(nationality or "IDN").upper(),
+        birth_year=birth_year,
+        note=note,
+    )
+    perpetrator.full_clean()
+    perpetrator.save()
+    return perpetrator
+
+
+def _write_roles(involvement: Involvement, roles: Iterable[str]) -> None:
+    roles = list(dict.fromkeys(roles))
+    bad = [r for r in roles if r not in PerpetratorRole.values]
+    if bad:
+        raise ValidationError(
+            {"roles": _("Kode peran tidak dikenal: %(c)s.") % {"c": ", ".join(bad)}}
+        )
+    involvement.role_rows.exclude(code__in=roles).delete()
+    InvolvementRole.objects.bulk_create(
+        [InvolvementRole(involvement=involvement, code=r) for r in roles], ignore_conflicts=True
+    )
+
+
+INVOLVEMENT_FIELDS = {
+    "legal_status",
+    "verdict",
+    "verdict_on",
+    "sentence_months",
+    "fine",
+    "articles",
+    "restitution_requested",
+    "restitution_awarded",
+    "restitution_paid",
+}
+
+
+@transaction.atomic
+def involvement_create(
+    *,
+    by: User,
+    case: Case,
+    perpetrator: Perpetrator | None = None,
+    roles: Iterable[str] = (),
+    **data,
+) -> Involvement:
+    """Link a perpetrator to a case: an existing one (a syndicate across cases) or a new one
+    described by `name`, `kind`, `sex`, `nationality`."""
+    _check_write(by, case)
+    person_fields = {
+        k: data.pop(k)
+        for k in ("name", "kind", "sex", "nationality", "birth_year", "note")
+        if k in data
+    }
+    unknown = set(data) - INVOLVEMENT_FIELDS
+    if unknown:
+        raise ValidationError({k: _("Kolom tidak dikenal.") for k in sorted(unknown)})
+    if perpetrator is None:
+        perpetrator = perpetrator_create(by=by, **person_fields)
+    involvement = Involvement(case=case, perpetrator=perpetrator, **data)
+    involvement.full_clean(exclude=["case", "perpetrator"], validate_constraints=False)
+    if Involvement.objects.filter(case=case, perpetrator=perpetrator).exists():
+        raise ValidationError({"perpetrator": _("Pelaku ini sudah tercatat dalam kasus ini.")})
+    involvement.save()
+    _write_roles(involvement, roles)
+    return involvement
+
+
+@transaction.atomic
+def involvement_update(
+    *, by: User, involvement: Involvement, roles: Iterable[str] | None = None, **changes
+) -> Involvement:
+    _check_write(by, involvement.case)
+    unknown = set(changes) - INVOLVEMENT_FIELDS
+    if unknown:
+        raise ValidationError({k: _("Kolom ini tidak dapat diubah.") for k in sorted(unknown)})
+    involvement = Involvement.objects.select_for_update().get(pk=involvement.pk)
+    for key, value in changes.items():
+        setattr(involvement, key, value)
+    involvement.full_clean(validate_constraints=False)
+    involvement.save()
+    if roles is not None:
+        _write_roles(involvement, roles)
+    return involvement

@@ -1,0 +1,96 @@
+"""Encryption at rest for victim identities, and the keyed hash of the NIK.
+
+Keys come from the environment (`FIELD_ENCRYPTION_KEYS`, newest first). Fernet is
+authenticated encryption; MultiFernet decrypts with any listed key and encrypts with the
+first, so adding a new key in front rotates, and re-saving re-encrypts.
+"""
+
+import hashlib
+import hmac
+import re
+from datetime import date
+from functools import cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+
+@cache
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    if not keys:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is not set.")
+    return MultiFernet([Fernet(k) for k in keys])
+
+
+def fernet() -> MultiFernet:
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+def encrypt(value: str) -> str:
+    return fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return fernet().decrypt(token.encode()).decode()
+    except InvalidToken as exc:
+        # Never echo the ciphertext or plaintext: only say that no key fits.
+        raise ImproperlyConfigured(
+            "An identity cannot be decrypted with the configured keys."
+        ) from exc
+
+
+def normalise_nik(nik: str) -> str:
+    return re.sub(r"\D", "", nik or "")
+
+
+def nik_hash(nik: str) -> str:
+    """Keyed hash (blind index) of the normalised NIK; empty for no NIK."""
+    digits = normalise_nik(nik)
+    if not digits:
+        return ""
+    key = (settings.NIK_HASH_KEY or settings.SECRET_KEY).encode()
+    return hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()
+
+
+class EncryptedTextField(models.TextField):
+    """A text field stored as a Fernet token; blank stays blank (nothing to hide)."""
+
+    def from_db_value(self, value, expression, connection):
+        if not value:
+            return value or ""
+        return decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if not value:
+            return ""
+        return encrypt(str(value))
+
+
+class EncryptedDateField(EncryptedTextField):
+    """A date stored encrypted as its ISO text."""
+
+    def from_db_value(self, value, expression, connection):
+        text = super().from_db_value(value, expression, connection)
+        return date.fromisoformat(text) if text else None
+
+    def to_python(self, value):
+        if value in (None, "") or isinstance(value, date):
+            return value or None
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise ValidationError(_("Tanggal harus berformat YYYY-MM-DD."), code="invalid") from exc
+
+    def get_prep_value(self, value):
+        value = self.to_python(value)
+        return encrypt(value.isoformat()) if value else ""
+
+    def formfield(self, **kwargs):
+        return forms.DateField(required=not self.blank, label=capfirst(self.verbose_name), **kwargs)
