@@ -13,5 +13,9 @@ urlpatterns = [
     # The language switch must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("tppo.api_urls")),
+    path("kasus/", include("cases.urls")),
+    path("korban/", include("victims.urls")),
+    path("laporan/", include("reports.urls")),
     path("", include("agencies.urls")),
 ]
