@@ -1,5 +1,6 @@
 """Personas and clients shared by the whole suite (see style.md)."""
 
+import importlib
 import os
 
 import pytest
@@ -16,6 +17,32 @@ requires_broker = pytest.mark.skipif(
     not os.environ.get("CELERY_BROKER_URL"),
     reason="needs a Redis broker (set CELERY_BROKER_URL; CI does)",
 )
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+        or {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests flush the tables between tests, data migrations included:
+    put the regencies and agencies back so every test starts from the seeded state."""
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from agencies.models import Regency
+
+    if not Regency.objects.exists():
+        seed = importlib.import_module("agencies.migrations.0002_seed_regencies_agencies").seed
+        seed(apps, None)
+    yield
 
 
 @pytest.fixture(autouse=True)

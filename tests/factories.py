@@ -54,17 +54,19 @@ def perpetrator_data(**overrides) -> dict:
     return data
 
 
-def make_case(by, *, regency: str = "6371", victims: int = 1, perpetrators: int = 1, **fields):
-    """A case recorded by `by` through `case_create`, with victims and perpetrators."""
-    from datetime import date
+def make_case(by, *, regency: str = "6371", victims=1, perpetrators=1, **fields):
+    """A case recorded by `by` through `case_create`. `victims`/`perpetrators` are a count
+    (default data) or a list of submission dicts."""
+    from datetime import date, timedelta
 
     from agencies.models import Regency
     from cases.services import case_create
 
+    reported_on = fields.pop("reported_on", date(2026, 3, 2))
     data = {
-        "reported_on": date(2026, 3, 2),
-        "occurred_from": date(2026, 1, 10),
-        "occurred_to": date(2026, 2, 20),
+        "reported_on": reported_on,
+        "occurred_from": reported_on - timedelta(days=50),
+        "occurred_to": reported_on - timedelta(days=10),
         "summary": "Korban direkrut untuk bekerja di tempat karaoke.",
         "exploitation_types": ["SEKS_PROSTITUSI"],
         "recruitment_modus": ["PEMANDU_LAGU_TERAPIS"],
@@ -72,8 +74,14 @@ def make_case(by, *, regency: str = "6371", victims: int = 1, perpetrators: int 
         "external_ref": f"REF-{next(_refs)}",
     }
     data.update(fields)
-    data.setdefault("victims", [victim_data() for _ in range(victims)])
-    data.setdefault(
-        "perpetrators", [perpetrator_data(name=f"Pelaku {i}") for i in range(perpetrators)]
+    if isinstance(victims, int):
+        victims = [victim_data() for _ in range(victims)]
+    if isinstance(perpetrators, int):
+        perpetrators = [perpetrator_data(name=f"Pelaku {i}") for i in range(perpetrators)]
+    return case_create(
+        by=by,
+        regency=Regency.objects.get(pk=regency),
+        victims=victims,
+        perpetrators=perpetrators,
+        **data,
     )
-    return case_create(by=by, regency=Regency.objects.get(pk=regency), **data)
