@@ -530,6 +530,7 @@ class DemoGenerator:
             services.append(svc)
             handling.append(CaseAgency(case=case, agency=referral_to))
 
+        new_people: list[Perpetrator] = []
         for case, (sc, path) in zip(cases, plans, strict=True):
             count = rng.randint(1, 3)
             chosen = []
@@ -545,10 +546,9 @@ class DemoGenerator:
                         birth_year=rng.randint(1960, 2003),
                     )
                 )
-            new = [p for p in chosen if p.pk is None]
-            Perpetrator.objects.bulk_create(new) if new else None
+            new_people += [p for p in chosen if p.pk is None]
             reached = set(path[: path.index(case.stage) + 1])
-            for p in dict.fromkeys(chosen):
+            for p in chosen:
                 inv = Involvement(case=case, perpetrator=p, legal_status="TERSANGKA")
                 if Stage.PUTUSAN in reached:
                     verdict = self.weighted([("DIPIDANA", 9), ("BEBAS", 1)])
@@ -578,6 +578,7 @@ class DemoGenerator:
                 involvements.append(inv)
                 roles_plan.append(rng.sample(sc.roles, k=rng.randint(1, 2)))
 
+        Perpetrator.objects.bulk_create(new_people)
         Case.objects.bulk_update(cases, ["stage", "status"])
         CaseCode.objects.bulk_create(codes)
         StageEvent.objects.bulk_create(stages)
