@@ -21,8 +21,9 @@ class Regency(models.Model):
         verbose_name_plural = _("kabupaten/kota")
 
     def __str__(self) -> str:
-        prefix = _("Kota") if self.kind == self.Kind.KOTA else _("Kab.")
-        return f"{prefix} {self.name}"
+        if self.kind == self.Kind.KOTA:
+            return _("Kota %(name)s") % {"name": self.name}
+        return _("Kab. %(name)s") % {"name": self.name}
 
 
 class Agency(models.Model):

@@ -100,3 +100,11 @@ def test_demo_users_log_in_and_see_their_scope(client, settings):
 def test_password_change_page(client, unit_bjm):
     c = client_for(unit_bjm)
     assert c.get(reverse("password_change")).status_code == 200
+
+
+def test_pages_stay_indonesian_whatever_the_browser_asks(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="id"' in page.text and "Kata sandi" in page.text
+    client.post(reverse("set_language"), {"language": "en", "next": "/masuk/"})
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="id")
+    assert 'lang="en"' in page.text and "Password" in page.text
