@@ -89,7 +89,8 @@ def test_demo_users_log_in_and_see_their_scope(client, settings):
     }
     for username, scope in expected.items():
         c = client.__class__()
-        assert c.login(username=username, password=DEMO_PASSWORD), username
+        signed_in = c.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+        assert signed_in.status_code == 302, username
         page = c.get(reverse("home"))
         assert page.status_code == 200
         assert scope in page.text, username
