@@ -1,0 +1,62 @@
+"""The optional second factor, required for the roles the settings name."""
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(client, user):
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    return response
+
+
+def code(device) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def test_without_a_device_or_requirement_no_code_is_asked(client, unit_bjm):
+    sign_in(client, unit_bjm)
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_user_with_a_device_must_give_the_code(client, unit_bjm):
+    device = TOTPDevice.objects.create(user=unit_bjm, name="hp", confirmed=True)
+    sign_in(client, unit_bjm)
+    blocked = client.get(reverse("home"))
+    assert blocked.status_code == 302 and blocked["Location"].startswith(reverse("otp_verify"))
+    wrong = client.post(reverse("otp_verify"), {"token": "000000"})
+    assert wrong.status_code == 200 and "Kode salah" in wrong.text
+    assert client.get(reverse("home")).status_code == 302
+    device.refresh_from_db()
+    device.throttling_failure_count = 0  # the wrong code above throttles the next try
+    device.throttling_failure_timestamp = None
+    device.save()
+    right = client.post(reverse("otp_verify"), {"token": code(device), "next": "/"})
+    assert right.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_required_role_must_set_up_a_device_first(client, province, settings):
+    settings.OTP_REQUIRED_ROLES = ["PROVINCE", "ADMIN"]
+    sign_in(client, province)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"] == reverse("otp_setup")
+    setup = client.get(reverse("otp_setup"))
+    assert setup.status_code == 200 and "otpauth://" in setup.text
+    device = TOTPDevice.objects.get(user=province, confirmed=False)
+    assert client.post(reverse("otp_setup"), {"token": code(device)}).status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_the_api_is_not_blocked_by_the_page_second_factor(client, unit_bjm):
+    TOTPDevice.objects.create(user=unit_bjm, name="hp", confirmed=True)
+    sign_in(client, unit_bjm)
+    assert client.get("/healthz").status_code in (200, 503)
