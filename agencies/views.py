@@ -11,17 +11,16 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def who_context(user) -> dict:
+    """Who the user is, their agency and how far they see: the head of the home page."""
+    return {
+        "role_label": user.get_role_display() if not user.is_superuser else None,
+        "role": role_of(user),
+        "regencies": visible_regencies(user),
+        "may_see_identities": may_see_identities(user),
+        "may_write": may_write(user),
+    }
+
+
 def home(request):
-    user = request.user
-    role = role_of(user)
-    return render(
-        request,
-        "agencies/home.html",
-        {
-            "role_label": user.get_role_display() if not user.is_superuser else None,
-            "role": role,
-            "regencies": visible_regencies(user),
-            "may_see_identities": may_see_identities(user),
-            "may_write": may_write(user),
-        },
-    )
+    return render(request, "agencies/home.html", who_context(request.user))

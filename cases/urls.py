@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("baru/", views.case_create, name="create"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/ubah/", views.case_edit, name="edit"),
+    path("<int:pk>/tahap/", views.case_stage, name="stage"),
+    path("<int:pk>/pelaku/", views.involvement_add, name="involvement_add"),
+    path("keterlibatan/<int:pk>/", views.involvement_edit, name="involvement_edit"),
+    path("pelaku/<int:pk>/", views.perpetrator_detail, name="perpetrator"),
+]

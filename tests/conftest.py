@@ -46,6 +46,16 @@ def _reference_data(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Requests activate their language in the test thread; start each test in the default."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.activate("id")
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

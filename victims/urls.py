@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "victims"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.victim_list, name="list"),
+    path("<int:pk>/", views.victim_detail, name="detail"),
+    path("<int:pk>/identitas/", views.identity_reveal, name="identity"),
+    path("<int:pk>/layanan/baru/", views.service_create, name="service_create"),
+    path("layanan/<int:pk>/jawab/", views.referral_answer, name="referral_answer"),
+]

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from .views import MonthlySummaryViewSet, UnitReturnViewSet
+
+router = SimpleRouter()
+router.register("returns", UnitReturnViewSet, basename="return")
+router.register("summaries", MonthlySummaryViewSet, basename="summary")
+
+urlpatterns = router.urls

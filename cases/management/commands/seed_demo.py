@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from agencies.demo import DEMO_PASSWORD, DEMO_USERS, demo_users_seed
 from cases.demo import DEMO_REF_PREFIX, demo_cases_seed
 from cases.models import Case
+from reports.demo import demo_returns_seed
 
 DEFAULT_CASES = 400
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, cases=None, seed=2026, **options):
         demo_users_seed()
+        demo_returns_seed(seed=seed)
         if cases is None:
             has_demo = Case.objects.filter(external_ref__startswith=DEMO_REF_PREFIX).exists()
             cases = 0 if has_demo else DEFAULT_CASES

@@ -1,0 +1,119 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.response import Response
+
+from reports.models import MonthlySummary, UnitReturn
+from reports.periods import parse_period
+from reports.selectors import summaries_visible_to
+from reports.services import may_file_returns, unit_return_file
+
+from .serializers import MonthlySummaryOutput, UnitReturnInput, UnitReturnOutput
+
+
+class DuplicateReturn(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "duplicate_return"
+
+
+def _since(request, field: str) -> dict:
+    """`updated_since=<ISO timestamp>` (every list has it, for a unit's sync)."""
+    raw = request.query_params.get("updated_since")
+    if not raw:
+        return {}
+    when = parse_datetime(raw.strip().replace(" ", "+"))
+    if when is None:
+        raise exceptions.ValidationError(
+            {
+                "updated_since": [
+                    _("Waktu harus berformat ISO 8601, mis. 2026-03-01T00:00:00+08:00.")
+                ]
+            }
+        )
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    return {f"{field}__gte": when}
+
+
+PERIOD = OpenApiParameter("period", str, description="YYYY-MM")
+SINCE = OpenApiParameter("updated_since", str, description="ISO 8601 timestamp")
+
+
+def _drf_error(exc: ValidationError) -> exceptions.ValidationError:
+    return exceptions.ValidationError(
+        exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    )
+
+
+@extend_schema(tags=["returns"])
+class UnitReturnViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Monthly returns (laporan bulanan, including nil returns) of the caller's agency;
+    the province sees every unit's, a regency those of its units."""
+
+    serializer_class = UnitReturnOutput
+    queryset = UnitReturn.objects.none()
+    extra_error_statuses = {"create": (409,)}
+
+    def get_queryset(self):
+        qs = UnitReturn.objects.visible_to(self.request.user).order_by("-period", "agency_id")
+        qs = qs.filter(**_since(self.request, "filed_at"))
+        period = self.request.query_params.get("period")
+        if period:
+            try:
+                qs = qs.filter(period=parse_period(period))
+            except ValidationError as exc:
+                raise _drf_error(exc) from exc
+        return qs
+
+    @extend_schema(parameters=[PERIOD, SINCE])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=UnitReturnInput, responses={201: UnitReturnOutput})
+    def create(self, request, *args, **kwargs):
+        if not may_file_returns(request.user):
+            raise exceptions.PermissionDenied()
+        data = UnitReturnInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            filed = unit_return_file(by=request.user, **data.validated_data)
+        except ValidationError as exc:
+            if getattr(exc, "error_dict", None) and any(
+                e.code == "duplicate" for e in exc.error_dict.get("period", [])
+            ):
+                raise DuplicateReturn(exc.message_dict["period"][0]) from exc
+            raise _drf_error(exc) from exc
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied() from exc
+        return Response(UnitReturnOutput(filed).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    tags=["summaries"],
+    parameters=[
+        PERIOD,
+        OpenApiParameter("regency", str, description="regency code; empty for the province"),
+        SINCE,
+    ],
+)
+class MonthlySummaryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Monthly summaries visible to the caller, each in the version the caller may read
+    (analysts and units: the published one)."""
+
+    serializer_class = MonthlySummaryOutput
+    queryset = MonthlySummary.objects.none()
+
+    def get_queryset(self):
+        params = self.request.query_params
+        period = None
+        if params.get("period"):
+            try:
+                period = parse_period(params["period"])
+            except ValidationError as exc:
+                raise _drf_error(exc) from exc
+        regency = params.get("regency")
+        qs = summaries_visible_to(self.request.user, period=period, regency=regency)
+        return qs.filter(**_since(self.request, "built_at")).order_by("-period", "regency_id")

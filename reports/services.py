@@ -1,0 +1,179 @@
+"""Every write about reporting: unit returns, summaries, reminders."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from agencies.models import Agency, Regency, User
+from agencies.scoping import may_write
+
+from .figures import summary_figures
+from .models import MonthlySummary, ReturnReminder, SummaryVersion, UnitReturn, checksum_of
+from .periods import due_date, format_period, is_late, month_start, parse_period
+from .selectors import reporting_units
+from .suppression import publish
+
+logger = logging.getLogger(__name__)
+
+
+# --- Unit returns ----------------------------------------------------------------------
+
+
+def may_file_returns(user: User) -> bool:
+    """Units file returns for their own agency; read-only roles never."""
+    return bool(may_write(user) and user.agency_id and user.agency.kind == Agency.Kind.UNIT_PPA)
+
+
+@transaction.atomic
+def unit_return_file(*, by: User, period, nil: bool = False, note: str = "") -> UnitReturn:
+    """File the caller's agency's return for a month: once; late after the due day."""
+    if not may_file_returns(by):
+        raise PermissionDenied(_("Hanya Unit PPA yang menyampaikan laporan bulanan."))
+    period = parse_period(period)
+    now = timezone.now()
+    if period > month_start(timezone.localdate(now)):
+        raise ValidationError(
+            {"period": _("Laporan tidak dapat disampaikan untuk bulan mendatang.")}
+        )
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ValidationError({"note": _("Catatan terlalu panjang (paling banyak 2000 karakter).")})
+    duplicate = ValidationError(
+        {
+            "period": ValidationError(
+                _(
+                    "Laporan bulanan %(p)s instansi Anda sudah disampaikan; laporan hanya "
+                    "dapat disampaikan sekali per bulan."
+                )
+                % {"p": format_period(period)},
+                code="duplicate",
+            )
+        }
+    )
+    if UnitReturn.objects.filter(agency_id=by.agency_id, period=period).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            return UnitReturn.objects.create(
+                agency_id=by.agency_id,
+                period=period,
+                nil=bool(nil),
+                note=note,
+                filed_by=by,
+                filed_at=now,
+                late=is_late(period, now),
+            )
+    except IntegrityError as exc:  # a racing filing won
+        raise duplicate from exc
+
+
+# --- Summaries -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def summary_build(
+    *, period: date, regency: Regency | None
+) -> tuple[MonthlySummary, MonthlySummary]:
+    """Build (or rebuild) one summary in both versions. An upsert: running it again on the
+    same data changes nothing but `built_at`."""
+    content = summary_figures(period, regency.pk if regency else None)
+    internal = {**content, "version": SummaryVersion.INTERNAL}
+    published = {
+        **publish(content, settings.SUPPRESSION_THRESHOLD),
+        "version": SummaryVersion.PUBLISHED,
+    }
+    rows = []
+    now = timezone.now()
+    for version, body in (
+        (SummaryVersion.INTERNAL, internal),
+        (SummaryVersion.PUBLISHED, published),
+    ):
+        summary, _created = MonthlySummary.objects.update_or_create(
+            period=period,
+            regency=regency,
+            version=version,
+            defaults={"content": body, "checksum": checksum_of(body), "built_at": now},
+        )
+        rows.append(summary)
+    return rows[0], rows[1]
+
+
+def summaries_build(
+    *, period, progress: Callable[[str | None], None] | None = None
+) -> list[MonthlySummary]:
+    """The month's summaries for the province and every regency. Each is its own
+    transaction: an interrupted build keeps what it finished, and running it again
+    rebuilds every one to the same content."""
+    period = parse_period(period)
+    built = []
+    for regency in [None, *Regency.objects.order_by("pk")]:
+        built.extend(summary_build(period=period, regency=regency))
+        if progress is not None:
+            progress(regency.pk if regency else None)
+    logger.info("Built %d monthly summaries for %s", len(built), format_period(period))
+    return built
+
+
+# --- Reminders -------------------------------------------------------------------------
+
+
+def _recipients(agency: Agency) -> list[str]:
+    if agency.email:
+        return [agency.email]
+    return sorted({u.email for u in agency.users.all() if u.is_active and u.email})
+
+
+def returns_remind(*, period) -> int:
+    """Email every unit that has not filed its return for `period`, once: the reminder row
+    (unique per unit and month) is written in the same transaction as the sending, so a
+    rerun or a racing worker skips units already reminded. Returns how many were sent."""
+    period = parse_period(period)
+    units = (
+        reporting_units()
+        .exclude(returns__period=period)
+        .exclude(pk__in=ReturnReminder.objects.filter(period=period).values("agency_id"))
+        .prefetch_related("users")
+        .order_by("pk")
+    )
+    sent = 0
+    for unit in units:
+        to = _recipients(unit)
+        if not to:
+            logger.warning("Unit %s has no email address for the return reminder", unit.pk)
+            continue
+        try:
+            with transaction.atomic():
+                ReturnReminder.objects.create(agency=unit, period=period, recipients=len(to))
+                with override(settings.LANGUAGE_CODE):
+                    send_mail(
+                        _("Pengingat: laporan bulanan %(p)s belum disampaikan")
+                        % {"p": format_period(period)},
+                        _(
+                            "Yth. %(unit)s,\n\nLaporan bulanan periode %(p)s belum kami terima "
+                            "(batas waktu %(due)s). Mohon sampaikan laporan, atau laporan nihil "
+                            "bila tidak ada kasus, melalui SI-TPPO Kalsel.\n\nSekretariat Gugus "
+                            "Tugas PP-TPPO Provinsi Kalimantan Selatan"
+                        )
+                        % {
+                            "unit": unit.name,
+                            "p": format_period(period),
+                            "due": due_date(period).strftime("%d-%m-%Y"),
+                        },
+                        settings.DEFAULT_FROM_EMAIL,
+                        to,
+                    )
+        except IntegrityError:
+            continue  # another worker reminded this unit first
+        sent += 1
+    logger.info("Sent %d return reminders for %s", sent, format_period(period))
+    return sent

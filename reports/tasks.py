@@ -1,0 +1,41 @@
+"""Celery wrappers: periods in, services called; idempotent, retried on database errors,
+acknowledged late so a worker killed midway leaves the job to be run again."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from .periods import format_period, month_start, previous_month
+from .services import returns_remind, summaries_build
+
+RETRY = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+}
+
+
+def _last_month() -> str:
+    return format_period(previous_month(month_start(timezone.localdate())))
+
+
+@shared_task(name="reports.tasks.build_summaries_task", **RETRY)
+def build_summaries_task(period: str) -> int:
+    return len(summaries_build(period=period))
+
+
+@shared_task(name="reports.tasks.build_previous_month_summaries_task", **RETRY)
+def build_previous_month_summaries_task() -> int:
+    """Beat, on the 1st at 02:00 WITA: last month's summaries."""
+    return build_summaries_task(_last_month())
+
+
+@shared_task(name="reports.tasks.remind_missing_returns_task", **RETRY)
+def remind_missing_returns_task(period: str | None = None) -> int:
+    """Beat, on the reminder day: units that have not filed last month's return."""
+    return returns_remind(period=period or _last_month())

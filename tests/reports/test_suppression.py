@@ -1,0 +1,103 @@
+"""Disclosure control: no count 1..threshold-1 published, and no hidden cell recoverable
+from the published totals and the equations between tables (checked by solving)."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reports.figures import summary_figures, table
+from reports.models import MonthlySummary, SummaryVersion
+from reports.services import summaries_build
+from reports.suppression import count_cells, publish
+from tests.reports.crafted import MARCH, build
+from tests.reports.solver import disclosed
+
+
+def small_counts(published: dict) -> list:
+    t = published["threshold"]
+    return [(c, v) for c, v in count_cells(published).items() if isinstance(v, int) and 0 < v < t]
+
+
+@pytest.mark.django_db
+def test_the_crafted_month_discloses_nothing(unit_bjm, outsider):
+    build(unit_bjm, outsider)
+    summaries_build(period=MARCH)
+    published = MonthlySummary.objects.filter(version=SummaryVersion.PUBLISHED)
+    assert published.count() == 14
+    for summary in published:
+        content = summary.content
+        assert small_counts(content) == [], summary
+        assert disclosed(content) == {}, summary
+    province = published.get(regency__isnull=True).content
+    sex = next(t for t in province["tables"] if t["key"] == "victims_sex")
+    assert sex["rows"] == [["L", "<5"], ["P", "<5"], ["TIDAK_DIKETAHUI", 0]]
+    # 4 + 4 = 8 would give both away ("<5" is at most 4): the total goes too, and with it
+    # the same 8 wherever it appears (other victim tables, the TIP table).
+    assert sex["total"] == ["x"]
+    tip = next(t for t in province["tables"] if t["key"] == "tip")
+    assert tip["rows"][3] == ["KORBAN_TERIDENTIFIKASI", "x", "x"]  # no YTD differencing
+    restitution = next(t for t in province["tables"] if t["key"] == "restitution")
+    assert all(row[2] == "x" for row in restitution["rows"])  # one defendant's money
+
+
+def test_a_lone_small_cell_gets_a_partner():
+    # 3 + 10 = 13: hiding the 3 alone gives it away; the 10 must go too.
+    content = {"tables": [table("t", [("A", [3]), ("B", [10]), ("C", [0])])], "links": []}
+    out = publish(content, 5)
+    assert out["tables"][0]["rows"] == [["A", "<5"], ["B", "x"], ["C", 0]]
+    assert disclosed(out) == {}
+
+
+def test_when_partners_cannot_protect_the_total_is_hidden():
+    # 1 + 5 = 6 with "<5" meaning 1..4 and "x" meaning 0 or 5+: only 1 + 5 fits, so the
+    # total must be hidden as well.
+    content = {"tables": [table("t", [("A", [1]), ("B", [5])])], "links": []}
+    out = publish(content, 5)
+    assert out["tables"][0]["total"] == ["x"]
+    assert disclosed(out) == {}
+
+
+def test_a_hidden_total_is_hidden_wherever_the_same_number_appears():
+    content = {
+        "tables": [
+            table("sex", [("L", [1]), ("P", [5])]),
+            table("age", [("A", [6]), ("B", [0])]),
+        ],
+        "links": [{"total": ["sex", "TOTAL", "JUMLAH"], "members": [["age", "TOTAL", "JUMLAH"]]}],
+    }
+    out = publish(content, 5)
+    assert out["tables"][1]["total"] == ["x"]
+    assert disclosed(out) == {}
+
+
+tables_strategy = st.lists(
+    st.lists(st.integers(min_value=0, max_value=12), min_size=2, max_size=5),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(tables_strategy)
+def test_random_tables_disclose_nothing(columns):
+    # Tables of one column each, all of the same population (their totals linked).
+    tables = [
+        table(f"t{i}", [(f"R{j}", [v]) for j, v in enumerate(values)])
+        for i, values in enumerate(columns)
+    ]
+    totals = {t["total"][0] for t in tables}
+    links = []
+    if len(totals) == 1:
+        links = [
+            {"total": ["t0", "TOTAL", "JUMLAH"], "members": [[t["key"], "TOTAL", "JUMLAH"]]}
+            for t in tables[1:]
+        ]
+    out = publish({"tables": tables, "links": links}, 5)
+    assert small_counts(out) == []
+    assert disclosed(out) == {}
+
+
+@pytest.mark.django_db
+def test_published_content_has_no_small_count_for_an_empty_month():
+    content = publish(summary_figures(MARCH, None), 5)
+    assert small_counts(content) == []

@@ -1,0 +1,40 @@
+"""The dashboard (Beranda): where the user's part of the province stands, in a fixed
+number of queries whatever the number of cases."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from agencies.views import who_context
+from cases import selectors
+
+try:  # the reporting grid comes from the reports app, which may not be installed yet
+    from reports.selectors import reporting_grid
+except ImportError:  # pragma: no cover - depends on what is deployed
+    reporting_grid = None
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    periods = selectors.Periods.of(timezone.localdate())
+    stale, stale_count = selectors.stale_cases(user, periods.today)
+    overdue, overdue_count = selectors.overdue_first_aid(user, periods.today)
+    referrals, referral_count = selectors.referrals_awaiting(user)
+    context = who_context(user) | {
+        "periods": periods,
+        "figures": selectors.dashboard_figures(user, periods),
+        "charts": selectors.dashboard_charts(user, periods),
+        "stale": stale,
+        "stale_count": stale_count,
+        "stale_days": selectors.STALE_AFTER_DAYS,
+        "overdue": overdue,
+        "overdue_count": overdue_count,
+        "first_aid_days": selectors.FIRST_AID_DUE_DAYS,
+        "first_aid_window": selectors.FIRST_AID_WINDOW_DAYS,
+        "referrals": referrals,
+        "referral_count": referral_count,
+        "grid": reporting_grid(user) if reporting_grid else None,
+    }
+    return render(request, "tppo/dashboard.html", context)

@@ -1,0 +1,87 @@
+"""Forms of the victim pages; the services check every rule."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+
+from .codes import ServiceType, Sex, VictimStatus
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VictimFilterForm(forms.Form):
+    """Victims are found by their pseudonymous code, never by name."""
+
+    code = forms.CharField(label=_("Kode korban"), required=False, max_length=20)
+    sex = forms.ChoiceField(
+        label=_("Jenis kelamin"), choices=[("", _("Semua")), *Sex.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status korban"), choices=[("", _("Semua")), *VictimStatus.choices], required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-control-sm"
+
+    def filter(self, qs):
+        if not self.is_valid():
+            return qs
+        d = self.cleaned_data
+        if d["code"]:
+            qs = qs.filter(code__icontains=d["code"].strip())
+        if d["sex"]:
+            qs = qs.filter(sex=d["sex"])
+        if d["status"]:
+            qs = qs.filter(status=d["status"])
+        return qs
+
+
+class ServiceForm(forms.Form):
+    """Refer a victim to a provider, or record a service the user's own agency gives."""
+
+    case = forms.ModelChoiceField(label=_("Kasus"), queryset=None)
+    type = forms.ChoiceField(label=_("Jenis layanan"), choices=ServiceType.choices)
+    provider_agency = forms.ModelChoiceField(
+        label=_("Instansi pemberi layanan"), queryset=Agency.objects.filter(is_active=True)
+    )
+    referred_on = forms.DateField(label=_("Tanggal"), required=False, widget=DATE)
+    note = forms.CharField(
+        label=_("Catatan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Tanpa nama, NIK, alamat atau data pengenal korban."),
+    )
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = css
+
+
+class ReferralAnswerForm(forms.Form):
+    ACCEPT, REJECT = "DITERIMA", "DITOLAK"
+    decision = forms.ChoiceField(
+        label=_("Jawaban"),
+        choices=[(ACCEPT, _("Terima rujukan")), (REJECT, _("Tolak rujukan"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Alasan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("Wajib diisi bila rujukan ditolak."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.REJECT and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Alasan penolakan wajib diisi."))
+        return data

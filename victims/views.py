@@ -1,0 +1,166 @@
+"""Victim pages: pseudonymous codes everywhere; the identity only on a POST by a role
+allowed to see it, through `identity_read`, which writes the access log."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from agencies.scoping import case_scope, case_write_scope, may_see_identities, may_write
+
+from . import services
+from .forms import ReferralAnswerForm, ServiceForm, VictimFilterForm
+from .models import IdentityAccess, Victim, VictimService
+
+PAGE_SIZE = 25
+ACCESS_LOG_SIZE = 10
+WEB_CHANNEL = "web"
+
+
+def _visible_victim(request: HttpRequest, pk: int) -> Victim:
+    return get_object_or_404(
+        Victim.objects.visible_to(request.user).select_related(
+            "home_regency", "identifying_agency"
+        ),
+        pk=pk,
+    )
+
+
+def victim_list(request: HttpRequest) -> HttpResponse:
+    form = VictimFilterForm(request.GET or None)
+    qs = form.filter(
+        Victim.objects.visible_to(request.user).select_related("home_regency").order_by("-id")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "victims/list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+def _detail(request: HttpRequest, victim: Victim, *, revealed: bool = False, identity=None):
+    user = request.user
+    links = (
+        victim.case_links.filter(case_scope(user, "case__"))
+        .select_related("case__regency")
+        .order_by("-case__reported_on")
+    )
+    may_identify = may_see_identities(user)
+    response = render(
+        request,
+        "victims/detail.html",
+        {
+            "victim": victim,
+            "links": links,
+            "services": VictimService.objects.visible_to(user)
+            .filter(victim=victim)
+            .select_related("case", "provider_agency", "referring_agency"),
+            "consents": victim.consents.all(),
+            "may_identify": may_identify,
+            "may_write": may_write(user),
+            "identity": identity,
+            "revealed": revealed,
+            "access_log": (
+                IdentityAccess.objects.filter(victim=victim).select_related("user__agency")[
+                    :ACCESS_LOG_SIZE
+                ]
+                if may_identify
+                else []
+            ),
+        },
+    )
+    return response
+
+
+def victim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _visible_victim(request, pk))
+
+
+@require_POST
+def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    victim = _visible_victim(request, pk)
+    # Checks the rule (404 for analysts and outsiders alike) and logs the read.
+    identity = services.identity_read(
+        user=request.user,
+        victim=victim,
+        channel=WEB_CHANNEL,
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    response = _detail(request, victim, revealed=True, identity=identity)
+    add_never_cache_headers(response)  # an identity must not stay in any cache
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def service_create(request: HttpRequest, pk: int) -> HttpResponse:
+    victim = _visible_victim(request, pk)
+    if not may_write(request.user):
+        raise PermissionDenied
+    # Named by string: victims does not import cases.
+    cases = apps.get_model("cases", "Case").objects.filter(
+        case_write_scope(request.user), victim_links__victim=victim
+    )
+    data = request.POST if request.method == "POST" else None
+    form = ServiceForm(data, cases=cases, initial={"provider_agency": request.user.agency_id})
+    status = 200
+    if data is not None:
+        if form.is_valid():
+            try:
+                services.service_create(by=request.user, victim=victim, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for e in errors:
+                        form.add_error(field if field in form.fields else None, e)
+            else:
+                messages.success(request, _("Layanan/rujukan tercatat."))
+                return redirect("victims:detail", pk=victim.pk)
+        status = 400
+    return render(
+        request, "victims/service_form.html", {"form": form, "victim": victim}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    service = get_object_or_404(
+        VictimService.objects.visible_to(request.user).select_related(
+            "victim", "case", "provider_agency", "referring_agency"
+        ),
+        pk=pk,
+    )
+    if not may_write(request.user) or service.provider_agency_id != request.user.agency_id:
+        raise PermissionDenied  # only the receiving agency answers a referral
+    data = request.POST if request.method == "POST" else None
+    form = ReferralAnswerForm(data)
+    status = 200
+    if data is not None:
+        if form.is_valid():
+            try:
+                services.service_transition(
+                    by=request.user,
+                    service=service,
+                    status=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                for errors in exc.message_dict.values():
+                    for e in errors:
+                        form.add_error(None, e)
+            else:
+                messages.success(request, _("Jawaban rujukan tersimpan."))
+                return redirect("victims:detail", pk=service.victim_id)
+        status = 400
+    return render(
+        request,
+        "victims/referral_answer.html",
+        {"form": form, "service": service},
+        status=status,
+    )
