@@ -64,3 +64,54 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         elif not request.user.is_superuser:
             readonly += ["is_superuser"]
         return readonly
+
+
+# --- API tokens ----------------------------------------------------------------------------
+# Tokens are issued with `manage.py issue_token <username>` (which prints the key once).
+# Here superusers list them and revoke them (delete); nobody else sees them, and the key
+# itself is never shown in full.
+from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin  # noqa: E402
+from rest_framework.authtoken.models import TokenProxy  # noqa: E402
+
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(DrfTokenAdmin):
+    list_display = ["user", "user_agency", "user_role", "user_active", "key_start", "created"]
+    list_select_related = ["user__agency"]
+    list_filter = ["created", "user__role", "user__is_active"]
+    fields = ["user", "user_agency", "key_start", "created"]
+    readonly_fields = fields
+
+    @admin.display(description=_("awal kunci"))
+    def key_start(self, token) -> str:
+        return f"{token.key[:6]}…"
+
+    @admin.display(description=_("instansi"))
+    def user_agency(self, token):
+        return token.user.agency
+
+    @admin.display(description=_("peran"))
+    def user_role(self, token):
+        return token.user.get_role_display()
+
+    @admin.display(description=_("aktif"), boolean=True)
+    def user_active(self, token) -> bool:
+        return token.user.is_active
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return False  # issued by `manage.py issue_token`, which shows the key once
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

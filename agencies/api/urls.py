@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from .views import AgencyViewSet, RegencyViewSet
+
+router = SimpleRouter()
+router.register("regencies", RegencyViewSet, basename="api-regency")
+router.register("agencies", AgencyViewSet, basename="api-agency")
+
+urlpatterns = router.urls

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from .views import CaseViewSet, PerpetratorViewSet
+
+router = SimpleRouter()
+router.register("cases", CaseViewSet, basename="api-case")
+router.register("perpetrators", PerpetratorViewSet, basename="api-perpetrator")
+
+urlpatterns = router.urls

@@ -1,3 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from .views import ServiceViewSet, VictimServiceViewSet, VictimViewSet
+
+router = SimpleRouter()
+router.register("victims", VictimViewSet, basename="api-victim")
+router.register("services", ServiceViewSet, basename="api-service")
+
+urlpatterns = [
+    path(
+        "victims/<str:code>/services/",
+        VictimServiceViewSet.as_view({"get": "list", "post": "create"}),
+        name="api-victim-services",
+    ),
+    *router.urls,
+]

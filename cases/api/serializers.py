@@ -1,0 +1,393 @@
+"""Cases in the API: an input serializer per write, one output serializer.
+
+Serializers check types and code lists (what the schema documents); the domain's rules
+stay in `cases.services`, which every write goes through.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from agencies.models import Regency
+from cases.codes import (
+    CODE_ATTRS,
+    CODE_LISTS,
+    INITIAL_STAGES,
+    CaseStatus,
+    JourneyKind,
+    LabourSector,
+    LegalStatus,
+    PerpetratorKind,
+    PerpetratorRole,
+    RecruiterRelation,
+    Stage,
+    Verdict,
+)
+from cases.models import Case, Involvement, JourneyEvent, Perpetrator, StageEvent
+from tppo.api_base import RoleRestrictedFieldsMixin
+from victims.api.serializers import VictimBriefSerializer, VictimInputSerializer
+
+MAX_RUPIAH = 10**15
+ISO3 = r"^[A-Za-z]{3}$"
+
+
+def code_list(attr: str, **kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=CODE_LISTS[CODE_ATTRS[attr]].choices),
+        max_length=50,
+        **kwargs,
+    )
+
+
+class CodeListsMixin(serializers.Serializer):
+    exploitation_types = code_list("exploitation_types", required=False)
+    recruitment_modus = code_list("recruitment_modus", required=False)
+    recruitment_channels = code_list("recruitment_channels", required=False)
+    means_of_control = code_list("means_of_control", required=False)
+
+
+class CaseFieldsMixin(serializers.Serializer):
+    """The case's own fields, as both the submission and an update write them."""
+
+    external_ref = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=_(
+            "Nomor rujukan sistem instansi Anda; unik per instansi. Kirim ulang "
+            "dengan nilai yang sama aman: tidak membuat kasus kedua."
+        ),
+    )
+    police_report_no = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    occurred_from = serializers.DateField(required=False, allow_null=True)
+    occurred_to = serializers.DateField(required=False, allow_null=True)
+    summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20000,
+        help_text=_("Tanpa nama, NIK, alamat atau data pengenal korban."),
+    )
+    labour_sector = serializers.ChoiceField(
+        choices=LabourSector.choices, required=False, allow_blank=True
+    )
+    recruiter_relation = serializers.ChoiceField(
+        choices=RecruiterRelation.choices, required=False, allow_blank=True
+    )
+    transnational = serializers.BooleanField(required=False, allow_null=True)
+    destination_country = serializers.RegexField(
+        ISO3, required=False, allow_null=True, allow_blank=True, help_text="ISO 3166 alpha-3."
+    )
+    complicity = serializers.BooleanField(required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
+    simfoni_id = serializers.CharField(required=False, allow_blank=True, max_length=50)
+
+    def validate_destination_country(self, value):
+        return value or ""
+
+
+class JourneyInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=JourneyKind.choices)
+    regency = serializers.SlugRelatedField(
+        slug_field="code", queryset=Regency.objects.all(), required=False, allow_null=True
+    )
+    country = serializers.RegexField(ISO3, required=False)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    occurred_on = serializers.DateField(required=False, allow_null=True)
+
+
+class InvolvementFieldsMixin(serializers.Serializer):
+    legal_status = serializers.ChoiceField(choices=LegalStatus.choices, required=False)
+    verdict = serializers.ChoiceField(choices=Verdict.choices, required=False, allow_blank=True)
+    verdict_on = serializers.DateField(required=False, allow_null=True)
+    sentence_months = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=1200
+    )
+    fine = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_RUPIAH
+    )
+    articles = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    restitution_requested = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_RUPIAH
+    )
+    restitution_awarded = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_RUPIAH
+    )
+    restitution_paid = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_RUPIAH
+    )
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisiblePerpetratorField(serializers.PrimaryKeyRelatedField):
+    """A perpetrator the caller may see; any other id is "not found", like a missing one."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return Perpetrator.objects.none()
+        return Perpetrator.objects.visible_to(request.user)
+
+
+class PerpetratorInputSerializer(InvolvementFieldsMixin):
+    """A perpetrator in a submission: a new one (`name`, ...), or one already recorded in a
+    case you can see (`perpetrator`: its id), e.g. a syndicate across cases."""
+
+    perpetrator = VisiblePerpetratorField(required=False)
+    kind = serializers.ChoiceField(choices=PerpetratorKind.choices, required=False)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    sex = serializers.CharField(required=False, allow_blank=True, max_length=16)
+    nationality = serializers.RegexField(ISO3, required=False)
+    birth_year = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1900, max_value=2100
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=PerpetratorRole.choices),
+        required=False,
+        max_length=len(PerpetratorRole.choices),
+    )
+
+    PERSON_FIELDS = ("kind", "name", "sex", "nationality", "birth_year", "note")
+
+    def validate(self, attrs):
+        if attrs.get("perpetrator") is not None:
+            given = [f for f in self.PERSON_FIELDS if f in attrs]
+            if given:
+                raise serializers.ValidationError(
+                    {f: [_("Jangan diisi bila `perpetrator` diisi.")] for f in given}
+                )
+        elif not (attrs.get("name") or "").strip():
+            raise serializers.ValidationError({"name": [_("Nama pelaku wajib diisi.")]})
+        return attrs
+
+
+class CaseCreateSerializer(CodeListsMixin, CaseFieldsMixin):
+    """A case submission: the case with its victims and perpetrators, stored all or
+    nothing. `reporting_agency` is the token's agency."""
+
+    regency = serializers.SlugRelatedField(slug_field="code", queryset=Regency.objects.all())
+    reported_on = serializers.DateField()
+    stage = serializers.ChoiceField(
+        choices=[(s, Stage(s).label) for s in INITIAL_STAGES], required=False
+    )
+    journey = JourneyInputSerializer(many=True, required=False, max_length=50)
+    victims = VictimInputSerializer(many=True, required=False, max_length=200)
+    perpetrators = PerpetratorInputSerializer(many=True, required=False, max_length=200)
+
+
+# Fields a PATCH may not carry, with where to change them instead.
+NOT_UPDATABLE = {
+    "id": _("Kolom ini tidak dapat diubah."),
+    "register_no": _("Kolom ini tidak dapat diubah."),
+    "reporting_agency": _("Kolom ini tidak dapat diubah."),
+    "handling_agencies": _("Kolom ini tidak dapat diubah."),
+    "created_at": _("Kolom ini tidak dapat diubah."),
+    "updated_at": _("Kolom ini tidak dapat diubah."),
+    "stage": _("Tahap diubah lewat POST /api/v1/cases/{id}/stages/."),
+    "stage_events": _("Tahap diubah lewat POST /api/v1/cases/{id}/stages/."),
+    "victims": _("Korban tidak diubah lewat kasus."),
+    "perpetrators": _("Pelaku tidak diubah lewat kasus."),
+    "journey": _("Perjalanan tidak diubah lewat kasus."),
+}
+
+
+class CaseUpdateSerializer(CodeListsMixin, CaseFieldsMixin):
+    """Changes to a case, based on the `version` read (or given as If-Match)."""
+
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_("Versi kasus yang Anda baca; wajib di sini atau sebagai header If-Match."),
+    )
+    regency = serializers.SlugRelatedField(
+        slug_field="code", queryset=Regency.objects.all(), required=False
+    )
+    reported_on = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if isinstance(self.initial_data, dict):
+            errors = {k: [msg] for k, msg in NOT_UPDATABLE.items() if k in self.initial_data}
+            if errors:
+                raise serializers.ValidationError(errors)
+        if not set(attrs) - {"version"}:
+            raise serializers.ValidationError(_("Tidak ada kolom yang diubah."))
+        return attrs
+
+
+class StageInputSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    occurred_on = serializers.DateField()
+    document_no = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text=_("Wajib saat membuka kembali kasus yang dihentikan."),
+    )
+
+
+# --- Output --------------------------------------------------------------------------------
+
+
+class StageEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StageEvent
+        fields = ["id", "stage", "occurred_on", "document_no", "note", "reason", "recorded_at"]
+
+
+class RecordedStageSerializer(StageEventSerializer):
+    """A stage just recorded, with the case's new version."""
+
+    case = serializers.IntegerField(source="case_id", read_only=True)
+    case_version = serializers.IntegerField(source="case.version", read_only=True)
+
+    class Meta(StageEventSerializer.Meta):
+        fields = [*StageEventSerializer.Meta.fields, "case", "case_version"]
+
+
+class JourneySerializer(serializers.ModelSerializer):
+    regency = serializers.CharField(source="regency_id", allow_null=True, read_only=True)
+
+    class Meta:
+        model = JourneyEvent
+        fields = ["kind", "regency", "country", "place", "occurred_on"]
+
+
+class CaseVictimSerializer(VictimBriefSerializer):
+    """A victim of a case (from the case's victim link)."""
+
+    def to_representation(self, link):
+        return super().to_representation(link.victim)
+
+
+class InvolvementSerializer(RoleRestrictedFieldsMixin, serializers.ModelSerializer):
+    """A perpetrator in a case and the outcome for that defendant."""
+
+    perpetrator = serializers.IntegerField(source="perpetrator_id", read_only=True)
+    kind = serializers.CharField(source="perpetrator.kind", read_only=True)
+    name = serializers.CharField(source="perpetrator.name", required=False)
+    sex = serializers.CharField(source="perpetrator.sex", read_only=True)
+    nationality = serializers.CharField(source="perpetrator.nationality", read_only=True)
+    roles = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    identifying_fields = ("name",)
+
+    class Meta:
+        model = Involvement
+        fields = [
+            "perpetrator",
+            "kind",
+            "name",
+            "sex",
+            "nationality",
+            "roles",
+            "legal_status",
+            "verdict",
+            "verdict_on",
+            "sentence_months",
+            "fine",
+            "articles",
+            "restitution_requested",
+            "restitution_awarded",
+            "restitution_paid",
+        ]
+
+
+def _codes(attr: str):
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=CODE_LISTS[CODE_ATTRS[attr]].choices),
+        read_only=True,
+    )
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    regency = serializers.CharField(source="regency_id", read_only=True)
+    reporting_agency = serializers.IntegerField(source="reporting_agency_id", read_only=True)
+    handling_agencies = serializers.SerializerMethodField()
+    destination_country = serializers.SerializerMethodField()
+    exploitation_types = _codes("exploitation_types")
+    recruitment_modus = _codes("recruitment_modus")
+    recruitment_channels = _codes("recruitment_channels")
+    means_of_control = _codes("means_of_control")
+    journey = JourneySerializer(many=True, read_only=True)
+    stage_events = StageEventSerializer(many=True, read_only=True)
+    victims = CaseVictimSerializer(source="victim_links", many=True, read_only=True)
+    perpetrators = InvolvementSerializer(source="involvements", many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "register_no",
+            "external_ref",
+            "regency",
+            "reporting_agency",
+            "handling_agencies",
+            "police_report_no",
+            "reported_on",
+            "occurred_from",
+            "occurred_to",
+            "summary",
+            "exploitation_types",
+            "recruitment_modus",
+            "recruitment_channels",
+            "means_of_control",
+            "labour_sector",
+            "recruiter_relation",
+            "transnational",
+            "destination_country",
+            "complicity",
+            "stage",
+            "status",
+            "simfoni_id",
+            "version",
+            "created_at",
+            "updated_at",
+            "journey",
+            "stage_events",
+            "victims",
+            "perpetrators",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_handling_agencies(self, case) -> list[int]:
+        return sorted(link.agency_id for link in case.agency_links.all())
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_destination_country(self, case) -> str | None:
+        return case.destination_country or None
+
+
+class PerpetratorCaseSerializer(InvolvementSerializer):
+    """One case of a perpetrator (only cases the caller may see)."""
+
+    case = serializers.IntegerField(source="case_id", read_only=True)
+
+    class Meta(InvolvementSerializer.Meta):
+        fields = ["case", "roles", *InvolvementSerializer.Meta.fields[6:]]
+
+
+class PerpetratorSerializer(RoleRestrictedFieldsMixin, serializers.ModelSerializer):
+    name = serializers.CharField(required=False)
+    note = serializers.CharField(required=False)
+    cases = PerpetratorCaseSerializer(source="involvements", many=True, read_only=True)
+
+    identifying_fields = ("name", "note")
+
+    class Meta:
+        model = Perpetrator
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "sex",
+            "nationality",
+            "birth_year",
+            "note",
+            "created_at",
+            "updated_at",
+            "cases",
+        ]

@@ -1,0 +1,58 @@
+import django_filters
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Regency
+from agencies.scoping import case_scope
+from tppo.api_base import IdFilter, UpdatedSinceFilter
+from victims.codes import ServiceStatus, ServiceType, Sex, VictimStatus
+from victims.models import Victim, VictimService
+
+
+class VictimFilter(django_filters.FilterSet):
+    updated_since = UpdatedSinceFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("Diperbarui sejak")
+    )
+    sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("Jenis kelamin"))
+    status = django_filters.ChoiceFilter(choices=VictimStatus.choices, label=_("Status korban"))
+    is_child = django_filters.BooleanFilter(label=_("Anak"))
+    home_regency = django_filters.ModelChoiceFilter(
+        queryset=Regency.objects.all(), to_field_name="code", label=_("Kabupaten/kota asal")
+    )
+    case = IdFilter(method="filter_case", label=_("Kasus"))
+
+    class Meta:
+        model = Victim
+        fields = ["updated_since", "sex", "status", "is_child", "home_regency", "case"]
+
+    def filter_case(self, queryset, name, value):
+        # Only through cases the caller may see: no hint about the others.
+        links = apps.get_model("cases", "CaseVictim").objects.filter(
+            case_scope(self.request.user, "case__"), case_id=value
+        )
+        return queryset.filter(pk__in=links.values("victim_id"))
+
+
+class ServiceFilter(django_filters.FilterSet):
+    updated_since = UpdatedSinceFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("Diperbarui sejak")
+    )
+    status = django_filters.ChoiceFilter(choices=ServiceStatus.choices, label=_("Status"))
+    type = django_filters.ChoiceFilter(choices=ServiceType.choices, label=_("Jenis layanan"))
+    provider_agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.all(), label=_("Instansi pemberi layanan")
+    )
+    case = IdFilter(field_name="case_id", label=_("Kasus"))
+    awaiting = django_filters.BooleanFilter(
+        method="filter_awaiting", label=_("Rujukan ke instansi saya yang belum dijawab")
+    )
+
+    class Meta:
+        model = VictimService
+        fields = ["updated_since", "status", "type", "provider_agency", "case", "awaiting"]
+
+    def filter_awaiting(self, queryset, name, value):
+        if value is None:
+            return queryset
+        awaiting = queryset.awaiting(self.request.user.agency_id)
+        return awaiting if value else queryset.exclude(pk__in=awaiting.values("pk"))
