@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .audit import views as audit
 
 app_name = "reports"
 urlpatterns = [
@@ -12,4 +13,7 @@ urlpatterns = [
         name="summary_download",
     ),
     path("unit/", views.return_list, name="return_list"),
+    path("audit/", audit.audit_home, name="audit"),
+    path("audit/akses-identitas/", audit.audit_access, name="audit_access"),
+    path("audit/ekspor/", audit.audit_exports, name="audit_exports"),
 ]

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from agencies.scoping import role_of
 
+from .audit.services import export_record, summary_rows
 from .exports import filename, summary_csv, summary_pdf, summary_xlsx
 from .forms import SummaryFilterForm, UnitReturnForm
-from .models import MonthlySummary, SummaryVersion, UnitReturn
+from .models import ExportChannel, ExportKind, MonthlySummary, SummaryVersion, UnitReturn
 from .periods import format_period, month_start, parse_period, previous_month
 from .presentation import chart_data, describe, legend, sections
 from .selectors import (
@@ -89,7 +90,18 @@ def summary_download(request, pk: int, fmt: str):
         raise Http404
     summary = summary_for(request.user, pk)
     render_file, content_type = DOWNLOADS[fmt]
-    response = HttpResponse(render_file(summary), content_type=content_type)
+    body = render_file(summary)
+    # Logged before the file leaves; if the log cannot be written, the file does not go.
+    export_record(
+        by=request.user,
+        kind=ExportKind.SUMMARY,
+        fmt=fmt,
+        channel=ExportChannel.WEB,
+        summary=summary,
+        row_count=summary_rows(summary),
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename(summary, fmt)}"'
     response["Cache-Control"] = "no-store"
     return response

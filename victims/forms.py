@@ -85,3 +85,31 @@ class ReferralAnswerForm(forms.Form):
         if data.get("decision") == self.REJECT and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Alasan penolakan wajib diisi."))
         return data
+
+
+class IdentityEraseForm(forms.Form):
+    """Erasure on a lawful request: the request's reference, and the victim's code typed
+    again so that the wrong victim is not erased by a slip."""
+
+    reference = forms.CharField(
+        label=_("Nomor surat/penetapan permintaan penghapusan"),
+        max_length=100,
+        help_text=_(
+            "Dasar hukum: UU 27/2022 tentang Pelindungan Data Pribadi. Isi nomor surat atau "
+            "penetapan saja, tanpa nama atau data pengenal siapa pun."
+        ),
+    )
+    confirm_code = forms.CharField(label=_("Ketik ulang kode korban"), max_length=20)
+
+    def __init__(self, *args, victim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.victim = victim
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+            field.widget.attrs["autocomplete"] = "off"
+
+    def clean_confirm_code(self) -> str:
+        code = self.cleaned_data["confirm_code"].strip()
+        if code.upper() != self.victim.code.upper():
+            raise forms.ValidationError(_("Kode korban tidak cocok."))
+        return code

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,12 @@ from .models import Consent, IdentityAccess, Victim, VictimIdentity, VictimServi
 
 IDENTITY_FIELDS = ("full_name", "nik", "birth_date", "phone", "address", "guardian")
 NIK_PATTERN = re.compile(r"^\d{16}$")
+ERASURE_REFERENCE_MAX = 100
+
+# Hooks for the audit (in reports, which victims does not import): sent inside the
+# transaction that wrote the access-log row, with that row as `access`.
+identity_viewed = Signal()  # kwargs: access
+identity_erased = Signal()  # kwargs: access, reference
 
 
 def identity_validate(data: dict) -> dict:
@@ -145,9 +152,11 @@ def identity_read(
 ) -> VictimIdentity | None:
     """The identity, for a user allowed to see it; every read is written to the access log."""
     _check_identity_access(user, victim)
-    IdentityAccess.objects.create(
+    access = IdentityAccess.objects.create(
         user=user, victim=victim, channel=channel[:60], ip_address=ip_address
     )
+    # The audit counts the user's views of the day and alerts the administrators.
+    identity_viewed.send(sender=IdentityAccess, access=access)
     return VictimIdentity.objects.filter(victim=victim).first()
 
 
@@ -173,10 +182,21 @@ def identity_update(*, by: User, victim: Victim, **fields) -> VictimIdentity:
 
 
 @transaction.atomic
-def identity_erase(*, by: User, victim: Victim, ip_address: str | None = None) -> None:
-    """Erase the identity on a lawful request (UU 27/2022); statistics stay, the erasure is logged."""
+def identity_erase(
+    *, by: User, victim: Victim, reference: str = "", ip_address: str | None = None
+) -> None:
+    """Erase the identity on a lawful request (UU 27/2022); statistics stay, the erasure is
+    logged. `reference` names the request (a letter or decision number, never a person)."""
     if not sees_everything(by):
         raise PermissionDenied
+    reference = (reference or "").strip()
+    if len(reference) > ERASURE_REFERENCE_MAX:
+        raise ValidationError(
+            {
+                "reference": _("Nomor permintaan terlalu panjang (paling banyak %(n)d karakter).")
+                % {"n": ERASURE_REFERENCE_MAX}
+            }
+        )
     identity = VictimIdentity.objects.select_for_update().filter(victim=victim).first()
     if identity is not None:
         for key in IDENTITY_FIELDS:
@@ -184,9 +204,10 @@ def identity_erase(*, by: User, victim: Victim, ip_address: str | None = None) -
         identity.nik_hash = ""
         identity.erased_at = timezone.now()
         identity.save()
-    IdentityAccess.objects.create(
+    access = IdentityAccess.objects.create(
         user=by, victim=victim, channel=IdentityAccess.ERASURE, ip_address=ip_address
     )
+    identity_erased.send(sender=IdentityAccess, access=access, reference=reference)
 
 
 def identities_reencrypt(batch_size: int = 500) -> int:

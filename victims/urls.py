@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.victim_list, name="list"),
     path("<int:pk>/", views.victim_detail, name="detail"),
     path("<int:pk>/identitas/", views.identity_reveal, name="identity"),
+    path("<int:pk>/identitas/hapus/", views.identity_erase, name="identity_erase"),
     path("<int:pk>/layanan/baru/", views.service_create, name="service_create"),
     path("layanan/<int:pk>/jawab/", views.referral_answer, name="referral_answer"),
 ]

@@ -13,11 +13,17 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from agencies.scoping import case_scope, case_write_scope, may_see_identities, may_write
+from agencies.scoping import (
+    case_scope,
+    case_write_scope,
+    may_see_identities,
+    may_write,
+    sees_everything,
+)
 
 from . import services
-from .forms import ReferralAnswerForm, ServiceForm, VictimFilterForm
-from .models import IdentityAccess, Victim, VictimService
+from .forms import IdentityEraseForm, ReferralAnswerForm, ServiceForm, VictimFilterForm
+from .models import IdentityAccess, Victim, VictimIdentity, VictimService
 
 PAGE_SIZE = 25
 ACCESS_LOG_SIZE = 10
@@ -66,6 +72,7 @@ def _detail(request: HttpRequest, victim: Victim, *, revealed: bool = False, ide
             "consents": victim.consents.all(),
             "may_identify": may_identify,
             "may_write": may_write(user),
+            "may_erase": sees_everything(user),
             "identity": identity,
             "revealed": revealed,
             "access_log": (
@@ -162,5 +169,47 @@ def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "victims/referral_answer.html",
         {"form": form, "service": service},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def identity_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erase a victim's identity on a lawful request (UU 27/2022): the province only. The
+    statistical record stays; the erasure and its reference go to the audit."""
+    victim = _visible_victim(request, pk)
+    if not sees_everything(request.user):
+        raise PermissionDenied
+    # Read without decrypting anything: only whether it was erased already.
+    erased_at = (
+        VictimIdentity.objects.filter(victim=victim).values_list("erased_at", flat=True).first()
+    )
+    form = IdentityEraseForm(request.POST or None, victim=victim)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.identity_erase(
+                    by=request.user,
+                    victim=victim,
+                    reference=form.cleaned_data["reference"],
+                    ip_address=request.META.get("REMOTE_ADDR"),
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for e in errors:
+                        form.add_error(field if field in form.fields else None, e)
+            else:
+                messages.success(
+                    request,
+                    _("Identitas korban %(code)s telah dihapus. Data statistik tetap.")
+                    % {"code": victim.code},
+                )
+                return redirect("victims:detail", pk=victim.pk)
+        status = 400
+    return render(
+        request,
+        "victims/identity_erase.html",
+        {"form": form, "victim": victim, "erased_at": erased_at},
         status=status,
     )

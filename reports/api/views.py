@@ -6,7 +6,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.response import Response
 
-from reports.models import MonthlySummary, UnitReturn
+from reports.audit.services import export_record, summary_rows
+from reports.models import ExportChannel, ExportFormat, ExportKind, MonthlySummary, UnitReturn
 from reports.periods import parse_period
 from reports.selectors import summaries_visible_to
 from reports.services import may_file_returns, unit_return_file
@@ -117,3 +118,32 @@ class MonthlySummaryViewSet(viewsets.ReadOnlyModelViewSet):
         regency = params.get("regency")
         qs = summaries_visible_to(self.request.user, period=period, regency=regency)
         return qs.filter(**_since(self.request, "built_at")).order_by("-period", "regency_id")
+
+    # Summaries leave the system through the API as much as through downloads: each answer
+    # is logged before it is returned, like a download.
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        results = response.data.get("results", response.data)
+        export_record(
+            by=request.user,
+            kind=ExportKind.SUMMARY_LIST,
+            fmt=ExportFormat.JSON,
+            channel=ExportChannel.API,
+            row_count=len(results),
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        summary = self.get_object()
+        data = self.get_serializer(summary).data
+        export_record(
+            by=request.user,
+            kind=ExportKind.SUMMARY,
+            fmt=ExportFormat.JSON,
+            channel=ExportChannel.API,
+            summary=summary,
+            row_count=summary_rows(summary),
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        return Response(data)
