@@ -51,3 +51,9 @@ worker: setup
 
 check-compose: setup
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+# Seeds tppo_bench_<size> databases on the local PostgreSQL (once), serves each with
+# gunicorn and measures; writes docs/benchmarks.md. Sizes: BENCH_SIZES=1000,10000,100000.
+BENCH_SIZES ?= 1000,10000,100000
+bench: setup
+	$(BIN)/python scripts/bench.py --sizes $(BENCH_SIZES)
