@@ -14,7 +14,7 @@ from rest_framework.decorators import api_view
 
 CODES = "COALESCE((SELECT json_agg(code ORDER BY code) FROM cases_casecode WHERE case_id = p.id AND field = '{}'), '[]')"
 
-QUERY = f"""  # noqa: S608 - built from constants only
+QUERY = f"""
 WITH page AS (
     SELECT c.*, count(*) OVER () AS total
     FROM cases_case c
