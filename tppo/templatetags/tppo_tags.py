@@ -2,6 +2,9 @@
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from agencies.scoping import may_see_identities
 
 register = template.Library()
 
@@ -55,3 +58,12 @@ def code_labels(case, field: str) -> list[str]:
     return [
         str(choices(code).label) if code in choices.values else code for code in case.codes(field)
     ]
+
+
+@register.simple_tag(takes_context=True)
+def perpetrator_name(context, perpetrator) -> str:
+    """A perpetrator's name for roles that may see who people are; analysts read
+    de-identified records, so they get a number instead (the API does the same)."""
+    if may_see_identities(context["request"].user):
+        return perpetrator.name
+    return _("Pelaku #%(id)s") % {"id": perpetrator.pk}
