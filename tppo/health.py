@@ -1,4 +1,5 @@
-"""Liveness of the parts the system needs: database, cache, broker."""
+"""Liveness of the parts the system needs: database, cache, broker; and how many jobs wait
+to be queued again because the broker was down (tppo/jobs.py)."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -8,6 +9,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
+
+from .jobs import pending_count
 
 
 def _check_database() -> None:
@@ -41,7 +44,11 @@ def healthz(request):
         except Exception:  # noqa: BLE001 - any failure means the part is down
             status[name] = "error"
             healthy = False
+    try:
+        pending = pending_count()
+    except Exception:  # noqa: BLE001 - the database check already says why
+        pending = None
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": status},
+        {"status": "ok" if healthy else "error", "checks": status, "pending_jobs": pending},
         status=200 if healthy else 503,
     )

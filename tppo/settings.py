@@ -129,7 +129,8 @@ AUTH_USER_MODEL = "agencies.User"
 CACHE_URL = env.str("CACHE_URL", default="")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        # Fails open: a dead Redis costs the cache, not the site (see tppo/cache.py).
+        {"BACKEND": "tppo.cache.FailOpenRedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -244,11 +245,19 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task a worker took but did not acknowledge (killed midway) is delivered again after this.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_BEAT_SCHEDULE = {
     "build-monthly-summaries": {
         "task": "reports.tasks.build_previous_month_summaries_task",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
+    },
+    # Jobs that could not be queued while the broker was down (tppo/jobs.py).
+    "requeue-pending-jobs": {
+        "task": "tppo.tasks.requeue_jobs_task",
+        "schedule": crontab(minute="*/10"),
     },
     "remind-missing-returns": {
         "task": "reports.tasks.remind_missing_returns_task",
