@@ -12,7 +12,7 @@ from victims.models import IdentityAccess
 # reference data (regencies, agencies) is restored after each test.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 STAGES_TO_VERDICT = [

@@ -20,7 +20,7 @@ pytestmark = [
     requires_broker,
     requires_postgres,
     # The worker is another process: it sees only committed rows.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
