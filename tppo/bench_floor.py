@@ -16,17 +16,17 @@ CODES = "COALESCE((SELECT json_agg(code ORDER BY code) FROM cases_casecode WHERE
 
 QUERY = f"""
 WITH page AS (
-    SELECT c.*, count(*) OVER () AS total
+    SELECT c.*
     FROM cases_case c
     ORDER BY c.reported_on DESC, c.id DESC
     LIMIT %s OFFSET %s
 )
 SELECT json_build_object(
-    'count', COALESCE(max(total), 0),
+    'count', (SELECT count(*) FROM cases_case),
     'results', COALESCE(json_agg(item ORDER BY reported_on DESC, id DESC), '[]')
 )::text
 FROM (
-    SELECT p.total, p.reported_on, p.id, json_build_object(
+    SELECT p.reported_on, p.id, json_build_object(
         'id', p.id, 'register_no', p.register_no, 'external_ref', p.external_ref,
         'regency', p.regency_id, 'reporting_agency', p.reporting_agency_id,
         'handling_agencies', COALESCE((SELECT json_agg(agency_id ORDER BY agency_id)
