@@ -20,6 +20,7 @@ from victims.codes import ServiceType, Sex
 
 from .figures import DURING, MONTH, STANDING, TOTAL, UNKNOWN, YTD
 from .models import MonthlySummary, SummaryVersion
+from .suppression import WITHHELD_MARK
 
 UNKNOWN_LABEL = _("Tidak diketahui/tidak diisi")
 
@@ -234,10 +235,26 @@ def legend(summary: MonthlySummary) -> str:
     if summary.version == SummaryVersion.INTERNAL:
         return str(_("TERBATAS: versi internal dengan angka persis. Tidak untuk disebarluaskan."))
     threshold = summary.content.get("threshold", 5)
-    return str(
+    text = str(
         _(
             'Versi publikasi: angka 1 sampai %(t)s ditampilkan sebagai "<%(n)s"; sel bertanda '
             '"x" disembunyikan agar sel kecil tidak dapat dihitung dari jumlah.'
         )
         % {"t": threshold - 1, "n": threshold}
     )
+    if _withheld(summary.content):
+        text += " " + str(
+            _('Angka bertanda "%(w)s" tidak dipublikasikan (nilainya bisa berapa saja).')
+            % {"w": WITHHELD_MARK}
+        )
+    return text
+
+
+def _withheld(content: dict) -> bool:
+    for t in content.get("tables", []):
+        for row in t["rows"]:
+            if WITHHELD_MARK in row[1:]:
+                return True
+        if t["total"] is not None and WITHHELD_MARK in t["total"]:
+            return True
+    return False

@@ -1,9 +1,9 @@
 """An attacker's solver for published summaries, independent of reports.suppression.
 
 Given a published content, it reads what the reader sees (numbers, "<t" for 1..t-1, "x" for
-0 or at least t), sets up every published equation (table totals and the links between
-tables), and asks, for each hidden cell, which values some complete solution of the whole
-system allows. A cell is disclosed when only one value remains."""
+0 or at least t, ".." for a withheld count: any value), sets up every published equation
+(table totals and the links between tables), and asks, for each hidden cell, which values
+some complete solution of the whole system allows. A cell is disclosed when only one value remains."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ def _domain(mark, threshold: int) -> set[int]:
         return set(range(1, threshold))
     if mark == "x":
         return {0} | set(range(threshold, BOUND + 1))
+    if mark == "..":
+        return set(range(BOUND + 1))
     raise AssertionError(f"not a hidden mark: {mark!r}")
 
 

@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from reports.figures import summary_figures, table
 from reports.models import MonthlySummary, SummaryVersion
+from reports.presentation import legend
 from reports.services import summaries_build
-from reports.suppression import count_cells, publish
+from reports.suppression import WITHHELD_MARK, count_cells, publish
 from tests.reports.crafted import MARCH, build
 from tests.reports.solver import disclosed
 
@@ -68,6 +69,64 @@ def test_a_hidden_total_is_hidden_wherever_the_same_number_appears():
     out = publish(content, 5)
     assert out["tables"][1]["total"] == ["x"]
     assert disclosed(out) == {}
+
+
+def test_small_cells_with_a_small_total_withhold_the_total():
+    # 1+1+1+1 = 4: four "<5" (each at least 1) with a total "<5" (at most 4) are all 1.
+    # Nothing left to hide can help: the total is withheld, and ".." says nothing of it.
+    content = {"tables": [table("t", [(f"R{j}", [1]) for j in range(4)])], "links": []}
+    out = publish(content, 5)
+    assert out["tables"][0]["rows"] == [[f"R{j}", "<5"] for j in range(4)]
+    assert out["tables"][0]["total"] == [WITHHELD_MARK]
+    assert small_counts(out) == []
+    assert disclosed(out) == {}
+
+
+def test_a_withheld_total_is_withheld_in_linked_tables():
+    # The same 4 people by two breakdowns: withholding only one total would let the other
+    # ("<5") bound it.
+    content = {
+        "tables": [
+            table("sex", [(f"R{j}", [1]) for j in range(4)]),
+            table("age", [("A", [2]), ("B", [2]), ("C", [0])]),
+        ],
+        "links": [{"total": ["sex", "TOTAL", "JUMLAH"], "members": [["age", "TOTAL", "JUMLAH"]]}],
+    }
+    out = publish(content, 5)
+    assert [t["total"] for t in out["tables"]] == [[WITHHELD_MARK], [WITHHELD_MARK]]
+    assert out["tables"][1]["rows"] == [["A", "<5"], ["B", "<5"], ["C", 0]]
+    assert disclosed(out) == {}
+
+
+def test_equations_are_combined_not_only_read_one_at_a_time():
+    # child = 0-5 + 6-17 (a link), and the age table adds up to the published 8: so
+    # 0-5 + 6-17 = 8 - 5 = 3 = child, and adult = 8 - 3 = 5, though no single equation
+    # pins anything: bounds alone (0-5 and 6-17 in 1..2, so child in 2..4) miss it.
+    content = {
+        "tables": [
+            table("child", [("ANAK", [3]), ("DEWASA", [5])]),
+            table("age", [("0-5", [1]), ("6-17", [2]), ("18+", [5])]),
+        ],
+        "links": [
+            {"total": ["child", "TOTAL", "JUMLAH"], "members": [["age", "TOTAL", "JUMLAH"]]},
+            {
+                "total": ["child", "ANAK", "JUMLAH"],
+                "members": [["age", "0-5", "JUMLAH"], ["age", "6-17", "JUMLAH"]],
+            },
+        ],
+    }
+    out = publish(content, 5)
+    assert small_counts(out) == []
+    assert disclosed(out) == {}
+
+
+def test_the_legend_explains_a_withheld_total():
+    content = publish({"tables": [table("t", [("A", [1]), ("B", [1])])], "links": []}, 5)
+    summary = MonthlySummary(version=SummaryVersion.PUBLISHED, content=content)
+    assert WITHHELD_MARK not in legend(summary)
+    content = publish({"tables": [table("t", [(f"R{j}", [1]) for j in range(4)])]}, 5)
+    summary = MonthlySummary(version=SummaryVersion.PUBLISHED, content=content)
+    assert f'"{WITHHELD_MARK}"' in legend(summary)
 
 
 tables_strategy = st.lists(
