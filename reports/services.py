@@ -17,7 +17,7 @@ from django.utils.translation import override
 from agencies.models import Agency, Regency, User
 from agencies.scoping import may_write
 
-from .figures import summary_figures
+from .figures import PROVINCE, summaries_figures, summary_figures
 from .models import MonthlySummary, ReturnReminder, SummaryVersion, UnitReturn, checksum_of
 from .periods import due_date, format_period, is_late, month_start, parse_period
 from .selectors import reporting_units
@@ -82,11 +82,13 @@ def unit_return_file(*, by: User, period, nil: bool = False, note: str = "") -> 
 
 @transaction.atomic
 def summary_build(
-    *, period: date, regency: Regency | None
+    *, period: date, regency: Regency | None, content: dict | None = None
 ) -> tuple[MonthlySummary, MonthlySummary]:
-    """Build (or rebuild) one summary in both versions. An upsert: running it again on the
-    same data changes nothing but `built_at`."""
-    content = summary_figures(period, regency.pk if regency else None)
+    """Build (or rebuild) one summary in both versions, from `content` (its figures) when
+    they were read already. An upsert: running it again on the same data changes nothing
+    but `built_at`."""
+    if content is None:
+        content = summary_figures(period, regency.pk if regency else None)
     internal = {**content, "version": SummaryVersion.INTERNAL}
     published = {
         **publish(content, settings.SUPPRESSION_THRESHOLD),
@@ -111,15 +113,20 @@ def summary_build(
 def summaries_build(
     *, period, progress: Callable[[str | None], None] | None = None
 ) -> list[MonthlySummary]:
-    """The month's summaries for the province and every regency. Each is its own
-    transaction: an interrupted build keeps what it finished, and running it again
-    rebuilds every one to the same content."""
+    """The month's summaries for the province and every regency. The figures of all of them
+    are read first, one query per figure for all (a few dozen queries, however many cases
+    and regencies); then each summary is written in its own transaction: an interrupted
+    build keeps what it finished, and running it again rebuilds every one to the same
+    content."""
     period = parse_period(period)
+    contents = summaries_figures(period)
+    regencies = Regency.objects.in_bulk([key for key in contents if key is not PROVINCE])
     built = []
-    for regency in [None, *Regency.objects.order_by("pk")]:
-        built.extend(summary_build(period=period, regency=regency))
+    for key, content in contents.items():
+        regency = None if key is PROVINCE else regencies[key]
+        built.extend(summary_build(period=period, regency=regency, content=content))
         if progress is not None:
-            progress(regency.pk if regency else None)
+            progress(key)
     logger.info("Built %d monthly summaries for %s", len(built), format_period(period))
     return built
 

@@ -21,11 +21,14 @@ Equations known to the reader: each protected table's total row is the sum of it
 the ``links`` between tables (the same population counted in several tables, and splits
 that add up). A hidden cell is *pinned* when the marks and all the equations together leave
 it a single possible value. This is decided exactly: the values each mark allows (unions of
-ranges) are narrowed by every equation to a fixed point, and then, for each hidden cell, a
-search (narrowing, then splitting domains) looks for a solution of the whole system that
-gives it another value than its own; a cell for which none is found, or for which the search
-runs out of budget, counts as pinned. Narrowing alone is not enough: ``a = b + c`` and
-``b + c + 5 = 8`` pin ``a`` though the bounds of ``b`` and ``c`` alone do not.
+ranges) are narrowed by every equation, and then, for each hidden cell, a search (narrowing,
+then splitting domains, trying values near the true ones first) looks for a solution of the
+whole system that gives it another value than its own; a cell for which none is found, or
+for which the search runs out of budget, counts as pinned. Narrowing alone is not enough:
+``a = b + c`` and ``b + c + 5 = 8`` pin ``a`` though the bounds of ``b`` and ``c`` alone do
+not. The steps below ask this again and again of the same content, each time with more
+hidden: the solutions found are kept (see ``Reader``), so each question is mostly answered
+by one found before.
 
 The algorithm:
 
@@ -87,13 +90,13 @@ def _size(a: Intervals) -> int:
     return sum(hi - lo + 1 for lo, hi in a)
 
 
-def domain(kind: str, threshold: int) -> Intervals:
+def domain(kind: str, threshold: int, cap: int = BIG) -> Intervals:
     """What a reader knows of a hidden cell from its mark."""
     if kind == PRIMARY:
         return [(1, threshold - 1)]
     if kind == WITHHELD:
-        return [(0, BIG)]
-    return [(0, 0), (threshold, BIG)]
+        return [(0, cap)]
+    return [(0, 0), (threshold, cap)]
 
 
 # --- the content as cells and equations -----------------------------------------------------
@@ -169,145 +172,230 @@ def pinned_in(
     return [c for c, f in feasible.items() if _size(f) <= 1]
 
 
-MAX_ROUNDS = 1000  # propagation over these equations settles in a few rounds
-SEARCH_BUDGET = 5000  # search nodes per question; past it a cell is taken as pinned
+MAX_ROUNDS = 30  # passes over the equations per propagation; the search goes on from there
+SEARCH_BUDGET = 1000  # search nodes per question; past it a cell is taken as pinned
 
-
-def _propagate(
-    eqs: list[tuple[Cell, list[Cell]]], values: dict[Cell, int], doms: dict[Cell, Intervals]
-) -> bool:
-    """Narrow `doms` in place by every equation to a fixed point; False if one empties."""
-    touching: dict[Cell, list[int]] = {}
-    for i, eq in enumerate(eqs):
-        for c in _cells(eq):
-            if c in doms:
-                touching.setdefault(c, []).append(i)
-    queue = list(range(len(eqs)))
-    queued = set(queue)
-    steps = MAX_ROUNDS * max(len(eqs), 1)
-    while queue and steps > 0:
-        steps -= 1
-        i = queue.pop(0)
-        queued.discard(i)
-        for c, feasible in (_narrow(eqs[i], values, doms) or {}).items():
-            if not feasible:
-                return False
-            if feasible != doms[c]:
-                doms[c] = feasible
-                for j in touching[c]:
-                    if j not in queued:
-                        queue.append(j)
-                        queued.add(j)
-    return True
-
-
-def knowledge(
-    eqs: list[tuple[Cell, list[Cell]]],
-    values: dict[Cell, int],
-    hidden: dict[Cell, str],
-    threshold: int,
-) -> dict[Cell, Intervals]:
-    """What the reader can conclude of each hidden cell from the equations one at a time:
-    its mark's values narrowed by every equation, to a fixed point."""
-    doms = {c: domain(k, threshold) for c, k in hidden.items()}
-    _propagate(eqs, values, doms)
-    return doms
+Equation = tuple[Cell, list[Cell]]
 
 
 class _OutOfBudget(Exception):
     pass
 
 
-def _solution(
-    eqs: list[tuple[Cell, list[Cell]]],
-    values: dict[Cell, int],
-    doms: dict[Cell, Intervals],
-    budget: list[int],
-) -> dict[Cell, int] | None:
-    """Values for the hidden cells within `doms` that satisfy every equation, or None."""
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise _OutOfBudget
-    doms = dict(doms)
-    if not _propagate(eqs, values, doms):
-        return None
-    open_ = [c for c, d in doms.items() if _size(d) > 1]
-    if not open_:
-        return {c: d[0][0] for c, d in doms.items()}
-    pick = min(open_, key=lambda c: _size(doms[c]))
-    d = doms[pick]
-    if len(d) > 1:
-        branches = [[r] for r in d]
-    else:
-        lo, hi = d[0]
-        mid = (lo + hi) // 2
-        branches = [[(lo, mid)], [(mid + 1, hi)]]
-    for branch in branches:
-        found = _solution(eqs, values, {**doms, pick: branch}, budget)
-        if found is not None:
-            return found
-    return None
+def _nearest(d: Intervals, v: int) -> int:
+    """The value of `d` closest to `v` (the lower one on a tie)."""
+    best = d[0][0]
+    for lo, hi in d:
+        x = min(max(v, lo), hi)
+        if abs(x - v) < abs(best - v):
+            best = x
+    return best
 
 
-def _components(
-    eqs: list[tuple[Cell, list[Cell]]], hidden: dict[Cell, str]
-) -> list[tuple[set[Cell], list[tuple[Cell, list[Cell]]]]]:
-    """The hidden cells grouped by the equations that connect them, with those equations."""
-    parent: dict[Cell, Cell] = {c: c for c in hidden}
-
-    def root(c: Cell) -> Cell:
-        while parent[c] != c:
-            parent[c] = parent[parent[c]]
-            c = parent[c]
-        return c
-
-    for eq in eqs:
-        inside = [c for c in _cells(eq) if c in hidden]
-        for c in inside[1:]:
-            parent[root(c)] = root(inside[0])
-    groups: dict[Cell, set[Cell]] = {}
-    for c in hidden:
-        groups.setdefault(root(c), set()).add(c)
-    return [
-        (cells, [eq for eq in eqs if any(c in cells for c in _cells(eq))])
-        for cells in groups.values()
-    ]
+def _contains(d: Intervals, v: int) -> bool:
+    return any(lo <= v <= hi for lo, hi in d)
 
 
-def pinned(
-    eqs: list[tuple[Cell, list[Cell]]],
-    values: dict[Cell, int],
-    hidden: dict[Cell, str],
-    threshold: int,
-    targets: set[Cell] | None = None,
-) -> set[Cell]:
-    """Hidden cells (of `targets`, if given) the reader can work out from all the equations
-    together. A cell is free
-    when some solution of the whole system, within what the marks allow, gives it another
-    value than its own; this is searched exactly (propagation, then splitting domains), and
-    a search that runs out of budget counts the cell as pinned."""
-    doms = knowledge(eqs, values, hidden, threshold)
-    found = {c for c, d in doms.items() if _size(d) <= 1}
-    free: set[Cell] = set()
-    for cells, eqs_c in _components(eqs, hidden):
-        doms_c = {c: doms[c] for c in cells}
-        for c in sorted(cells - found):
-            if c in free or (targets is not None and c not in targets):
+class Reader:
+    """What a reader can work out of the hidden cells of one content, asked again and again
+    as more is hidden. The true values and the equations stay the same between questions,
+    so two things carry over:
+
+    - every other solution found (a *witness*: the cells it changes, with their values).
+      Hiding more only widens what the marks allow (a published cell, once hidden, may
+      still hold its true value), so a witness whose cells are all hidden with marks that
+      allow its values is still a solution, and each cell it changes is still free;
+    - the answer for each group of hidden cells connected by equations, keyed by those
+      cells and their marks: the rest of the content does not enter into it."""
+
+    def __init__(self, eqs: list[Equation], values: dict[Cell, int], threshold: int):
+        self.eqs = eqs
+        self.values = values
+        self.threshold = threshold
+        # No count exceeds the sum of them all: looking for other solutions only below that
+        # is stricter than the reader, never looser, and keeps the domains small.
+        self.cap = sum(values.values()) + threshold
+        self.touching: dict[Cell, list[int]] = {}
+        for i, eq in enumerate(eqs):
+            for c in _cells(eq):
+                self.touching.setdefault(c, []).append(i)
+        self.witnesses: dict[Cell, list[dict[Cell, int]]] = {}
+        self.answers: dict[tuple, set[Cell]] = {}
+
+    def domain(self, kind: str) -> Intervals:
+        return domain(kind, self.threshold, self.cap)
+
+    def components(self, hidden: dict[Cell, str]) -> list[tuple[list[Cell], list[int]]]:
+        """The hidden cells grouped by the equations that connect them (in `hidden`'s
+        order: the search's choices depend on it), with those equations' indices."""
+        parent: dict[Cell, Cell] = {c: c for c in hidden}
+
+        def root(c: Cell) -> Cell:
+            while parent[c] != c:
+                parent[c] = parent[parent[c]]
+                c = parent[c]
+            return c
+
+        for eq in self.eqs:
+            inside = [c for c in _cells(eq) if c in hidden]
+            for c in inside[1:]:
+                parent[root(c)] = root(inside[0])
+        groups: dict[Cell, list[Cell]] = {}
+        for c in hidden:
+            groups.setdefault(root(c), []).append(c)
+        return [
+            (cells, sorted({i for c in cells for i in self.touching.get(c, [])}))
+            for cells in groups.values()
+        ]
+
+    def pinned(self, hidden: dict[Cell, str], targets: set[Cell] | None = None) -> set[Cell]:
+        """Hidden cells (of `targets`, if given) the reader can work out from all the
+        equations together. A cell is free when some solution of the whole system, within
+        what the marks allow, gives it another value than its own; this is searched exactly
+        (propagation, then splitting domains), and a search that runs out of budget counts
+        the cell as pinned."""
+        found: set[Cell] = set()
+        for cells, eq_ids in self.components(hidden):
+            asked = cells if targets is None else [c for c in cells if c in targets]
+            key = (tuple((c, hidden[c]) for c in cells), tuple(asked))
+            if key not in self.answers:
+                self.answers[key] = self._pinned_group(cells, eq_ids, hidden, asked)
+            found |= self.answers[key]
+        return found
+
+    def _pinned_group(
+        self, cells: list[Cell], eq_ids: list[int], hidden: dict[Cell, str], asked: list[Cell]
+    ) -> set[Cell]:
+        doms = {c: self.domain(hidden[c]) for c in cells}
+        self._propagate(doms, eq_ids, len(eq_ids))
+        found = {c for c, d in doms.items() if _size(d) <= 1}
+        for c in sorted(asked):
+            if c in found or self._witnessed(c, hidden):
                 continue
-            v = values[c]
-            other = _intersect(doms_c[c], [(-BIG, v - 1), (v + 1, BIG)])
+            v = self.values[c]
+            other = _intersect(doms[c], [(-BIG, v - 1), (v + 1, BIG)])
+            rank = self._distances(c)
             try:
-                sol = _solution(eqs_c, values, {**doms_c, c: other}, [SEARCH_BUDGET])
+                sol = self._solution(eq_ids, {**doms, c: other}, c, [SEARCH_BUDGET], rank)
             except _OutOfBudget:
                 sol = None
             if sol is None:
                 found.add(c)
-            else:
-                free |= {x for x, y in sol.items() if y != values[x]}
-    return found
+                continue
+            witness = {x: y for x, y in sol.items() if y != self.values[x]}
+            for x in witness:
+                self.witnesses.setdefault(x, []).append(witness)
+        return found
+
+    def _witnessed(self, c: Cell, hidden: dict[Cell, str]) -> bool:
+        return any(
+            all(x in hidden and _contains(self.domain(hidden[x]), y) for x, y in w.items())
+            for w in self.witnesses.get(c, [])
+        )
+
+    def _propagate(self, doms: dict[Cell, Intervals], queue: list[int], n_eqs: int) -> bool:
+        """Narrow `doms` in place, starting from the equations `queue`, to a fixed point or
+        until MAX_ROUNDS passes worth of steps (bounds creeping around a cycle can take
+        long); False if a domain empties. Stopping early leaves the domains wider than the
+        reader's knowledge, never narrower: the search goes on from there."""
+        queue = list(queue)
+        queued = set(queue)
+        steps = MAX_ROUNDS * max(n_eqs, 1)
+        while queue and steps > 0:
+            steps -= 1
+            i = queue.pop(0)
+            queued.discard(i)
+            for c, feasible in (_narrow(self.eqs[i], self.values, doms) or {}).items():
+                if not feasible:
+                    return False
+                if feasible != doms[c]:
+                    doms[c] = feasible
+                    for j in self.touching[c]:
+                        if j not in queued:
+                            queue.append(j)
+                            queued.add(j)
+        return True
+
+    def _guess(self, eq_ids: list[int], doms: dict[Cell, Intervals]) -> dict[Cell, int] | None:
+        """A solution within `doms` if an easy one is at hand: each cell at the value of its
+        domain nearest its own; an equation left unbalanced is made up by a cell of it that
+        no other equation holds. Checked before it is returned."""
+        guess = {c: _nearest(d, self.values[c]) for c, d in doms.items()}
+        full = {**self.values, **guess}
+        for i in eq_ids:
+            total, members = self.eqs[i]
+            gap = full[total] - sum(full[m] for m in members)
+            if not gap:
+                continue
+            for c, change in [(total, -gap)] + [(m, gap) for m in members]:
+                if (
+                    c in doms
+                    and len(self.touching[c]) == 1
+                    and _contains(doms[c], full[c] + change)
+                ):
+                    full[c] = guess[c] = full[c] + change
+                    break
+        ok = all(
+            full[total] == sum(full[m] for m in members)
+            for total, members in (self.eqs[i] for i in eq_ids)
+        )
+        return guess if ok else None
+
+    def _solution(
+        self,
+        eq_ids: list[int],
+        doms: dict[Cell, Intervals],
+        changed: Cell,
+        budget: list[int],
+        rank: dict[Cell, int],
+    ) -> dict[Cell, int] | None:
+        """Values for the hidden cells within `doms` that satisfy the equations `eq_ids`, or
+        None; `doms` was narrowed as far as it goes but for the cell `changed`. Depth
+        first, each cell tried first at the value of its domain nearest its own, cells
+        nearest the questioned one (`rank`) first: the true values are a solution, and
+        another one is most often close to them."""
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _OutOfBudget
+        doms = dict(doms)
+        if not self._propagate(doms, self.touching.get(changed, []), len(eq_ids)):
+            return None
+        guess = self._guess(eq_ids, doms)
+        if guess is not None:
+            return guess
+        open_ = [c for c, d in doms.items() if _size(d) > 1]
+        if not open_:
+            return None
+        pick = min(open_, key=lambda c: (rank[c], _size(doms[c])))
+        d, v = doms[pick], self.values[pick]
+        near = _nearest(d, v)
+        sides = [_intersect(d, [(-BIG, near - 1)]), _intersect(d, [(near + 1, BIG)])]
+        sides = sorted((s for s in sides if s), key=lambda s: abs(_nearest(s, v) - v))
+        # The branches partition the domain: the search stays exhaustive.
+        for branch in [[(near, near)], *sides]:
+            found = self._solution(eq_ids, {**doms, pick: branch}, pick, budget, rank)
+            if found is not None:
+                return found
+        return None
+
+    def _distances(self, start: Cell) -> dict[Cell, int]:
+        """How many equations away from `start` each cell is: a change to `start` is made
+        up for by the cells nearest to it, so the search decides those first."""
+        dist = {start: 0}
+        frontier = [start]
+        while frontier:
+            nxt = []
+            for c in frontier:
+                for i in self.touching.get(c, []):
+                    for x in _cells(self.eqs[i]):
+                        if x not in dist:
+                            dist[x] = dist[c] + 1
+                            nxt.append(x)
+            frontier = nxt
+        return dist
 
 
-def _cells(eq: tuple[Cell, list[Cell]]) -> list[Cell]:
+def _cells(eq: Equation) -> list[Cell]:
     return [eq[0], *eq[1]]
 
 
@@ -360,19 +448,14 @@ def _complement_choice(
     return open_members[0] if open_members else None
 
 
-def _next_complement(
-    eqs: list[tuple[Cell, list[Cell]]],
-    values: dict[Cell, int],
-    hidden: dict[Cell, str],
-    threshold: int,
-    found: set[Cell],
-) -> Cell | None:
+def _next_complement(reader: Reader, hidden: dict[Cell, str], found: set[Cell]) -> Cell | None:
     """The published cell to hide next. An equation that pins a cell on its own comes first;
     else, of the equations holding a pinned cell and then of the others linked to it through
     hidden cells, the first whose choice leaves fewer cells pinned (an equation can hold a
     cell pinned by another, where hiding in it is no help)."""
+    eqs, values = reader.eqs, reader.values
     for eq in eqs:
-        if pinned_in(eq, values, hidden, threshold):
+        if pinned_in(eq, values, hidden, reader.threshold):
             choice = _complement_choice(eq, values, hidden)
             if choice is not None:
                 return choice
@@ -380,16 +463,16 @@ def _next_complement(
     # A cell can also be pinned through a chain of equations (a = b + c, b + c + d = t):
     # then the published cell to hide may sit in another equation of the chain.
     chained = [
-        eq
-        for cells, eqs_c in _components(eqs, hidden)
-        if cells & found
-        for eq in eqs_c
-        if eq not in involved
+        eqs[i]
+        for cells, eq_ids in reader.components(hidden)
+        if found.intersection(cells)
+        for i in eq_ids
+        if eqs[i] not in involved
     ]
     choices = [_complement_choice(eq, values, hidden) for eq in involved + chained]
     choices = [c for c in dict.fromkeys(choices) if c is not None]
     for choice in choices:
-        if len(pinned(eqs, values, hidden | {choice: COMPLEMENT}, threshold)) < len(found):
+        if len(reader.pinned(hidden | {choice: COMPLEMENT})) < len(found):
             return choice
     return choices[0] if choices else None
 
@@ -402,14 +485,15 @@ def suppress(content: dict, threshold: int) -> dict[Cell, str]:
         for total, members in equations(content)
         if total in values and all(m in values for m in members)
     ]
-    small = {c for c, v in values.items() if 0 < v < threshold}
+    small = [c for c, v in values.items() if 0 < v < threshold]  # a list: order matters
+    reader = Reader(eqs, values, threshold)
 
     # 1. Withholding, decided with every count hidden.
     withheld: dict[Cell, str] = {}
     while True:
         world = {c: PRIMARY if c in small else COMPLEMENT for c in values} | withheld
         targets = {c for c, k in world.items() if k != COMPLEMENT}
-        found = pinned(eqs, values, world, threshold, targets) & targets
+        found = reader.pinned(world, targets) & targets
         if not found or not _withhold_one(eqs, world, found):
             break
         withheld = {c: k for c, k in world.items() if k == WITHHELD}
@@ -418,10 +502,10 @@ def suppress(content: dict, threshold: int) -> dict[Cell, str]:
     hidden: dict[Cell, str] = dict.fromkeys(small, PRIMARY) | withheld
     while True:
         _hide_ytd(values, hidden)
-        found = pinned(eqs, values, hidden, threshold)
+        found = reader.pinned(hidden)
         if not found:
             break
-        choice = _next_complement(eqs, values, hidden, threshold, found)
+        choice = _next_complement(reader, hidden, found)
         if choice is not None:
             hidden[choice] = COMPLEMENT
             continue

@@ -216,7 +216,11 @@ class VictimService(models.Model):
         ordering = ["-id"]
         verbose_name = _("layanan korban")
         verbose_name_plural = _("layanan korban")
-        indexes = [models.Index(fields=["provider_agency", "status"])]
+        indexes = [
+            models.Index(fields=["provider_agency", "status"]),
+            # the month's services in the summaries (reports.figures)
+            models.Index(fields=["started_on"], name="victims_vs_started_on_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} · {self.victim_id}"

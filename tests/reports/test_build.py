@@ -115,3 +115,24 @@ def test_queries_per_summary_do_not_grow_with_cases(crafted, unit_bjm):
     # About 28 reads for the figures, and per version a locking select and an update
     # (with savepoints): the same number however many cases there are.
     assert count() == first <= 45
+
+
+def test_building_all_summaries_reads_their_figures_once(crafted, unit_bjm):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_case
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            summaries_build(period=MARCH)
+        return len(ctx.captured_queries)
+
+    count()  # the first build inserts; the rebuilds below update
+    first = count()
+    for day in range(3, 9):
+        make_case(unit_bjm, reported_on=MARCH.replace(day=day), victims=2)
+    # The figures of all 14 summaries in 37 reads, the regencies in one; then per summary
+    # 10: its savepoint and release, and two upserts (each a savepoint, a locking select,
+    # an update, a release). Not 14 times the figures' reads.
+    assert count() == first <= 37 + 1 + 14 * 10

@@ -1,8 +1,14 @@
 """Every number of the crafted month, counted by hand (see crafted.py)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from reports.figures import summary_figures
+from agencies.models import Regency
+from cases.services import involvement_create
+from reports import figures
+from reports.figures import summaries_figures, summary_figures
+from tests.factories import make_case, victim_data
 from tests.reports.crafted import MARCH, build
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +137,60 @@ def test_a_regency_counts_only_its_own_cases(crafted):
 
 
 def test_figures_take_a_constant_number_of_queries(crafted, django_assert_max_num_queries):
-    # case tables 7, victims 6, justice 4, services 3, TIP 4, completeness 3 (units,
-    # returns, quality): 27 whatever the number of cases.
+    # JIT off 1, case tables 6, victims 6, justice 4, services 3, TIP 4, completeness 3
+    # (units, returns, quality): 27 whatever the number of cases.
     with django_assert_max_num_queries(27):
         summary_figures(MARCH, None)
+
+
+def total(content: dict, key: str, row: str = "TOTAL") -> int:
+    t = next(t for t in content["tables"] if t["key"] == key)
+    return t["total"][0] if row == "TOTAL" else next(r[1] for r in t["rows"] if r[0] == row)
+
+
+def test_all_summaries_read_at_once_are_each_summary_read_alone(crafted, unit_bjm, outsider):
+    # A woman and a perpetrator in a Banjarmasin case and a Tanah Bumbu one: each regency
+    # counts them, the province once. Counts of cases, defendants and services add up from
+    # the regencies; counts of people cannot, and the province has its own query for them.
+    woman = victim_data(sex="P", age_at_identification=30, age_at_exploitation=29)
+    make_case(unit_bjm, reported_on=MARCH.replace(day=20), victims=[woman])
+    there = make_case(
+        outsider, regency="6310", reported_on=MARCH.replace(day=21), victims=[{**woman}]
+    )
+    syndicate = crafted["cases"][0].involvements.first().perpetrator
+    involvement_create(by=outsider, case=there, perpetrator=syndicate, roles=["PEREKRUT"])
+
+    together = summaries_figures(MARCH)
+    assert list(together) == [
+        figures.PROVINCE,
+        *Regency.objects.order_by("pk").values_list("pk", flat=True),
+    ]
+    for key, content in together.items():
+        assert content == summary_figures(MARCH, key), key
+    regencies = [content for key, content in together.items() if key is not figures.PROVINCE]
+    province = together[figures.PROVINCE]
+    assert total(province, "victims_sex") == sum(total(c, "victims_sex") for c in regencies) - 1
+    assert total(province, "perpetrators", "PELAKU") == (
+        sum(total(c, "perpetrators", "PELAKU") for c in regencies) - 1
+    )
+    assert total(province, "cases_scope") == sum(total(c, "cases_scope") for c in regencies)
+
+
+def test_all_summaries_take_about_the_queries_of_one(crafted, django_assert_max_num_queries):
+    # One query per figure grouped by regency, and for the counts of people (victims by sex,
+    # age, child, nationality, home; perpetrators, their roles; TIP victims identified and
+    # referred) a second one for the province; with the regency list: 37 for the 14
+    # summaries, against 27 for one.
+    with django_assert_max_num_queries(37):
+        summaries_figures(MARCH)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_are_read_without_jit_and_the_setting_ends_with_them():
+    with CaptureQueriesContext(connection) as ctx:
+        summary_figures(MARCH, None)
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert sqls[:2] == ["BEGIN", "SET LOCAL jit = off"]  # before any read, in a transaction
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "on"  # the server's default, back after the read

@@ -5,11 +5,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reports import suppression
 from reports.figures import summary_figures, table
 from reports.models import MonthlySummary, SummaryVersion
 from reports.presentation import legend
 from reports.services import summaries_build
-from reports.suppression import WITHHELD_MARK, count_cells, publish
+from reports.suppression import (
+    COMPLEMENT,
+    PRIMARY,
+    WITHHELD_MARK,
+    Reader,
+    count_cells,
+    equations,
+    publish,
+    suppress,
+)
 from tests.reports.crafted import MARCH, build
 from tests.reports.solver import disclosed
 
@@ -118,6 +128,66 @@ def test_equations_are_combined_not_only_read_one_at_a_time():
     out = publish(content, 5)
     assert small_counts(out) == []
     assert disclosed(out) == {}
+
+
+COMBINED = {
+    # child = 0-5 + 6-17 (a link), and the age table adds up to the published 8: so
+    # 0-5 + 6-17 = 8 - 5 = 3 = child, and adult = 8 - 3 = 5, though no single equation
+    # pins anything.
+    "tables": [
+        table("child", [("ANAK", [3]), ("DEWASA", [5])]),
+        table("age", [("0-5", [1]), ("6-17", [2]), ("18+", [5])]),
+    ],
+    "links": [
+        {"total": ["child", "TOTAL", "JUMLAH"], "members": [["age", "TOTAL", "JUMLAH"]]},
+        {
+            "total": ["child", "ANAK", "JUMLAH"],
+            "members": [["age", "0-5", "JUMLAH"], ["age", "6-17", "JUMLAH"]],
+        },
+    ],
+}
+
+
+def test_a_search_out_of_budget_withholds_more_never_less(monkeypatch):
+    # A search that runs out of budget counts its cell as pinned. With no budget at all,
+    # every cell that needs a search stays pinned: more is hidden than with a budget, and
+    # still nothing can be worked out (taking it as free would publish what it pins).
+    with_budget = suppress(COMBINED, 5)
+    monkeypatch.setattr(suppression, "SEARCH_BUDGET", 0)
+    starved = suppress(COMBINED, 5)
+    assert set(with_budget) < set(starved)
+    out = publish(COMBINED, 5)
+    assert small_counts(out) == []
+    assert disclosed(out) == {}
+
+
+def test_an_earlier_solution_frees_a_cell_only_while_the_cells_it_changes_stay_hidden():
+    # a + b = T (a table) and a + b + c = X (a link): with T published, c = X - T = 2,
+    # though each equation alone leaves it 1..4. With T hidden too, c is free, by a
+    # solution that changes T; once T is published that solution no longer holds.
+    content = {
+        "tables": [
+            table("t", [("a", [3]), ("b", [3])]),
+            table("v", [("X", [8]), ("c", [2])], total=False),
+        ],
+        "links": [
+            {
+                "total": ["v", "X", "JUMLAH"],
+                "members": [["t", "a", "JUMLAH"], ["t", "b", "JUMLAH"], ["v", "c", "JUMLAH"]],
+            }
+        ],
+    }
+    a, b, c, t = (
+        ("t", "a", "JUMLAH"),
+        ("t", "b", "JUMLAH"),
+        ("v", "c", "JUMLAH"),
+        ("t", "TOTAL", "JUMLAH"),
+    )
+    reader = Reader(equations(content), count_cells(content), 5)
+    small = {a: PRIMARY, b: PRIMARY, c: PRIMARY}
+    assert c not in reader.pinned(small | {t: COMPLEMENT})
+    assert c in reader.pinned(small)
+    assert c in Reader(equations(content), count_cells(content), 5).pinned(small)
 
 
 def test_the_legend_explains_a_withheld_total():
