@@ -294,6 +294,12 @@ class StageForm(BootstrapMixin, forms.Form):
         self.fields["stage"].choices = [(s, Stage(s).label) for s in allowed]
 
 
+class PerpetratorSearchForm(forms.Form):
+    """The search box of the add-perpetrator page, checked before the term reaches a query."""
+
+    q = forms.CharField(required=False, max_length=100)
+
+
 class PerpetratorLinkForm(BootstrapMixin, PerpetratorFieldsMixin):
     """Add a perpetrator to a case: one already recorded (found by a search sent by POST,
     so no name travels in a URL) or a new one."""

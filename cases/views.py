@@ -8,14 +8,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agencies.scoping import may_write, role_of
 
-from . import selectors, services
+from . import exports, selectors, services
 from .codes import allowed_next_stages
 from .forms import (
     CaseCreateForm,
@@ -23,6 +24,7 @@ from .forms import (
     CasePageFilter,
     PerpetratorFormSet,
     PerpetratorLinkForm,
+    PerpetratorSearchForm,
     StageForm,
     VerdictForm,
     VictimFormSet,
@@ -43,15 +45,20 @@ def _visible_case(request: HttpRequest, pk: int) -> Case:
     return get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
 
 
-def case_list(request: HttpRequest) -> HttpResponse:
+def _case_filter(request: HttpRequest, cases: QuerySet[Case]) -> tuple[CasePageFilter, str]:
+    """The list page's filters and sort over `cases`, as the query string asks."""
     sort, ordering = selectors.case_ordering(request.GET.get("sort"))
-    filterset = CasePageFilter(
-        request.GET or None, queryset=selectors.case_list(request.user).order_by(*ordering)
-    )
+    return CasePageFilter(request.GET or None, queryset=cases.order_by(*ordering)), sort
+
+
+def _list_page(
+    request: HttpRequest, filterset: CasePageFilter, sort: str, status: int = 200
+) -> HttpResponse:
     qs = filterset.qs if filterset.is_bound else filterset.queryset
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    export = query.urlencode()
     query.pop("sort", None)
     return render(
         request,
@@ -62,9 +69,36 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "sort": sort,
             "query": query.urlencode(),
+            "export_query": export,
             "may_write": may_write(request.user),
         },
+        status=status,
     )
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    filterset, sort = _case_filter(request, selectors.case_list(request.user))
+    return _list_page(request, filterset, sort)
+
+
+def case_export(request: HttpRequest) -> HttpResponse:
+    """The cases of the list page, with its filters and sort, as CSV; logged first."""
+    filterset, sort = _case_filter(request, Case.objects.visible_to(request.user))
+    if filterset.is_bound and not filterset.is_valid():
+        # Exporting everything while a filter was meant would be worse than nothing.
+        messages.error(request, _("Perbaiki saringan sebelum mengunduh CSV."))
+        filterset, sort = _case_filter(request, selectors.case_list(request.user))
+        return _list_page(request, filterset, sort, status=400)
+    cases = filterset.qs if filterset.is_bound else filterset.queryset
+    exports.case_export_record(
+        by=request.user, row_count=cases.count(), ip_address=request.META.get("REMOTE_ADDR")
+    )
+    response = StreamingHttpResponse(
+        exports.case_export_csv(cases), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename()}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -191,16 +225,18 @@ def involvement_add(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     searching = data is not None and data.get("action") == "search"
     form = PerpetratorLinkForm(data, candidates=visible)
+    search = PerpetratorSearchForm(data)
     results = []
     status = 200
     if data is not None:
-        q = (data.get("q") or "").strip()
+        q = search.cleaned_data["q"].strip() if search.is_valid() else ""
         if q:
             results = list(visible.filter(name__icontains=q)[:20])
         if searching:
             form = PerpetratorLinkForm(
                 initial={"q": q}, candidates=visible.filter(pk__in=[p.pk for p in results])
             )
+            status = 200 if search.is_valid() else 400
         elif form.is_valid():
             person = form.person_data()
             existing = form.cleaned_data.get("perpetrator")
@@ -221,7 +257,7 @@ def involvement_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/involvement_form.html",
-        {"form": form, "case": case, "results": results, "searched": searching},
+        {"form": form, "search": search, "case": case, "results": results, "searched": searching},
         status=status,
     )
 

@@ -1,7 +1,7 @@
 """Downloads of a summary: CSV, XLSX (one sheet per table) and PDF (WeasyPrint).
 
-Spreadsheet programs run a cell that begins with =, +, - or @ as a formula; every such text
-cell is prefixed with an apostrophe so that it stays text."""
+Spreadsheet programs run a cell that begins with =, +, -, @, tab or CR as a formula; every
+such text cell is prefixed with an apostrophe so that it stays text."""
 
 from __future__ import annotations
 
@@ -12,16 +12,10 @@ import re
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from cases.exports import neutralise_cell as neutralise
+
 from .models import MonthlySummary
 from .presentation import bars, describe, legend, sections
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def where(summary: MonthlySummary) -> str:

@@ -180,6 +180,7 @@ class AppendOnlyModel(models.Model):
 class ExportKind(models.TextChoices):
     SUMMARY = "SUMMARY", _("Ringkasan bulanan")
     SUMMARY_LIST = "SUMMARY_LIST", _("Daftar ringkasan bulanan")
+    CASE_LIST = "CASE_LIST", _("Daftar kasus")
 
 
 class ExportFormat(models.TextChoices):

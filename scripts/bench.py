@@ -7,6 +7,10 @@ Usage: .venv/bin/python scripts/bench.py [--sizes 1000,10000,100000] [--requests
 
 Each size gets its own database (tppo_bench_<size>), seeded once and reused by later runs
 (the seed is deterministic). Only loopback traffic; every loop is bounded.
+
+BENCH_CACHE_URL (e.g. redis://127.0.0.1:6379/15, a database the bench may empty) serves
+with Redis as the cache, as in production, and adds the dashboard with a cold cache;
+without it each worker caches in its own memory.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "")
 
 
 def manage(db_url: str, *args: str, capture: bool = True) -> str:
@@ -85,6 +90,7 @@ class Server:
             "API_THROTTLE_RATE": "1000000/min",
             "TPPO_BENCH_FLOOR": "1",
             "AXES_ENABLED": "0",
+            **({"CACHE_URL": CACHE_URL} if CACHE_URL else {}),
         }
         self.proc = subprocess.Popen(
             [
@@ -113,6 +119,89 @@ class Server:
     def __exit__(self, *exc):
         self.proc.terminate()
         self.proc.wait(timeout=30)
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+
+def memory_mb(pid: int, field: str) -> float:
+    """VmRSS (now) or VmHWM (the peak so far) of a process, in MB."""
+    found = re.search(rf"^{field}:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.M)
+    return int(found.group(1)) / 1024 if found else 0.0
+
+
+def stream(port: int, path: str, headers: dict) -> tuple[float, int, int]:
+    """Seconds, bytes and lines of one GET, read 64 kB at a time as a client saving it."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    started = time.perf_counter()
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    if response.status != 200:
+        raise RuntimeError(f"{path}: HTTP {response.status}")
+    size = lines = 0
+    while block := response.read(65536):
+        size += len(block)
+        lines += block.count(b"\n")
+    conn.close()
+    return time.perf_counter() - started, size, lines
+
+
+def export_measure(db_url: str, port: int, headers: dict, runs: int = 3) -> dict:
+    """The case list as CSV, every case, from a one-worker server: time per export and the
+    worker's peak resident memory (VmHWM), next to what it held before the first export."""
+    path = "/kasus/unduh.csv"
+    with Server(db_url, port, workers=1) as server:
+        (pid,) = server.worker_pids()
+        stream(port, path + "?reported_after=2999-01-01", headers)  # loaded, nothing sent
+        before = memory_mb(pid, "VmHWM")
+        times = []
+        for _ in range(runs):
+            seconds, size, lines = stream(port, path, headers)
+            times.append(seconds)
+        peak = memory_mb(pid, "VmHWM")
+    times.sort()
+    return {
+        "n": runs,
+        "median_ms": statistics.median(times) * 1000,
+        "p95_ms": times[-1] * 1000,
+        "rps": 0,
+        "errors": 0,
+        "peak_mb": peak,
+        "before_mb": before,
+        "rows": lines - 1,
+        "mb": size / 2**20,
+    }
+
+
+def empty_cache() -> None:
+    """Empties BENCH_CACHE_URL: entries are keyed by scope and day, not by database, so one
+    size must not read what another cached."""
+    if CACHE_URL:
+        import redis
+
+        redis.Redis.from_url(CACHE_URL).flushdb()
+
+
+def cold_dashboard(port: int, headers: dict, runs: int = 5) -> dict | None:
+    """The dashboard right after the cache was emptied (as after a write, or at midnight):
+    the aggregates computed again. Needs BENCH_CACHE_URL (an in-process cache cannot be
+    emptied from here)."""
+    if not CACHE_URL:
+        return None
+    times = []
+    for _ in range(runs):
+        empty_cache()
+        seconds, _size, _lines = stream(port, "/", headers)
+        times.append(seconds)
+    times.sort()
+    return {
+        "n": runs,
+        "median_ms": statistics.median(times) * 1000,
+        "p95_ms": times[-1] * 1000,
+        "rps": 0,
+        "errors": 0,
+    }
 
 
 def measure(
@@ -208,6 +297,7 @@ def run(sizes: list[int], requests: int, concurrency: int, out: Path) -> None:
         api = {"Authorization": f"Token {token}", "Accept": "application/json"}
         page = {"Cookie": f"sessionid={session}"}
         port = 8600 + len(rows)
+        empty_cache()
         with Server(url, port):
             checks = [
                 ("API case list (50)", "GET", "/api/v1/cases/?page_size=50", api, None),
@@ -227,7 +317,7 @@ def run(sizes: list[int], requests: int, concurrency: int, out: Path) -> None:
                 ),
                 ("API case detail", "GET", f"/api/v1/cases/{case_id}/", api, None),
                 ("API case submission", "POST", "/api/v1/cases/", api, submission(size)),
-                ("Dashboard page", "GET", "/", page, None),
+                ("Dashboard page (warm cache)", "GET", "/", page, None),
                 ("Case list page", "GET", "/kasus/", page, None),
             ]
             for label, method, path, headers, body_for in checks:
@@ -257,6 +347,18 @@ def run(sizes: list[int], requests: int, concurrency: int, out: Path) -> None:
                     f"{result['rps']:7.1f} req/s  errors {result['errors']}",
                     flush=True,
                 )
+            cold = cold_dashboard(port, page)
+            if cold:
+                rows.append({"size": size, "what": "Dashboard page (cold cache)", **cold})
+                print(f"  dashboard, cold cache: median {cold['median_ms']:.1f} ms", flush=True)
+        export = export_measure(url, port + 50, page)
+        rows.append({"size": size, "what": f"Case list CSV, all {size:,} cases", **export})
+        print(
+            f"  CSV export: {export['rows']:,} rows, {export['mb']:.1f} MB in "
+            f"{export['median_ms'] / 1000:.1f} s; worker peak {export['peak_mb']:.0f} MB "
+            f"({export['before_mb']:.0f} MB before)",
+            flush=True,
+        )
         try:
             seconds, peak = summaries_time(url)
             rows.append(

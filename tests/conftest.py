@@ -56,6 +56,16 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached figures outlive a rolled-back test: every test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -1,5 +1,6 @@
 """The dashboard (Beranda): where the user's part of the province stands, in a fixed
-number of queries whatever the number of cases."""
+number of queries whatever the number of cases; the aggregates come from the cache when
+nothing they count has changed (see `cases.selectors.dashboard_aggregates`)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     stale, stale_count = selectors.stale_cases(user, periods.today)
     overdue, overdue_count = selectors.overdue_first_aid(user, periods.today)
     referrals, referral_count = selectors.referrals_awaiting(user)
+    aggregates = selectors.dashboard_aggregates(user, periods)
     context = who_context(user) | {
         "periods": periods,
-        "figures": selectors.dashboard_figures(user, periods),
-        "charts": selectors.dashboard_charts(user, periods),
+        "figures": aggregates["figures"],
+        "charts": selectors.dashboard_charts(aggregates["charts"]),
         "stale": stale,
         "stale_count": stale_count,
         "stale_days": selectors.STALE_AFTER_DAYS,

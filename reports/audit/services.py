@@ -1,7 +1,7 @@
 """Audit writes: the export log, the erasure record, the identity-view alert.
 
-The two receivers hang on the hooks of `victims.services` (victims does not import
-reports); they run inside the transaction that wrote the access-log row."""
+The receivers hang on the hooks of `victims.services` and `cases.exports` (neither app
+imports reports); the victims ones run inside the transaction that wrote the access-log row."""
 
 from __future__ import annotations
 
@@ -19,7 +19,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from agencies.models import Role, User
-from reports.models import ErasureLog, ExportLog, IdentityAlert, MonthlySummary
+from cases.exports import case_list_exported
+from reports.models import (
+    ErasureLog,
+    ExportChannel,
+    ExportKind,
+    ExportLog,
+    IdentityAlert,
+    MonthlySummary,
+)
 from victims.models import IdentityAccess
 from victims.services import identity_erased, identity_viewed
 
@@ -51,6 +59,20 @@ def export_record(
         checksum=summary.checksum if summary else "",
         row_count=row_count,
         ip_address=ip_address or None,
+    )
+
+
+@receiver(case_list_exported, dispatch_uid="reports.audit.case_list_export_record")
+def case_list_export_record(
+    sender, *, by: User, fmt: str, row_count: int, ip_address: str | None, **kwargs
+) -> ExportLog:
+    return export_record(
+        by=by,
+        kind=ExportKind.CASE_LIST,
+        fmt=fmt,
+        channel=ExportChannel.WEB,
+        row_count=row_count,
+        ip_address=ip_address,
     )
 
 

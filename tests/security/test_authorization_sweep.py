@@ -162,7 +162,8 @@ def test_no_list_or_page_leaks_what_the_role_may_not_see(world, personas, person
         params = params_of(route)
         path = concrete(route, {p: world[target(route, p)] for p in params})
         response = client.get(path)
-        body = response.content.decode(errors="replace")
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        body = content.decode(errors="replace")
         # Identities are never shown by a GET, to anyone: revealing one is a logged POST
         # (pages) or the victim's own API record.
         if not route.startswith("api/v1/^victims/(?P<code>") or not insider:
