@@ -135,12 +135,17 @@ class Case(models.Model):
                 name="case_unique_external_ref_per_agency",
             ),
         ]
+        # Every filter and sort of the case list (pages and API) leads an index, so a page
+        # is an index walk, not a scan and sort of every case (tests/api/test_case_indexes.py).
+        # The search (`icontains`) has trigram indexes on PostgreSQL: migration 0003.
         indexes = [
             models.Index(fields=["regency", "reported_on"]),
+            models.Index(fields=["regency", "id"]),
             models.Index(fields=["reported_on", "id"]),
-            models.Index(fields=["stage"]),
+            models.Index(fields=["stage", "id"]),
             models.Index(fields=["status"]),
-            models.Index(fields=["updated_at"]),
+            models.Index(fields=["updated_at", "id"]),
+            models.Index(fields=["external_ref"]),
             models.Index(fields=["police_report_no"]),
         ]
 

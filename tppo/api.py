@@ -57,6 +57,26 @@ class Pagination(PageNumberPagination):
             )
         return number
 
+    def get_page_size(self, request):
+        """`page_size` 1..200 (else a 400, as any bad input); empty or absent, 50."""
+        value = request.query_params.get(self.page_size_query_param)
+        if not value:
+            return self.page_size
+        try:
+            size = int(value)
+        except ValueError:
+            size = 0
+        if not 1 <= size <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Ukuran halaman harus bilangan bulat 1 sampai %(max)d.")
+                        % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return size
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

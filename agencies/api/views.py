@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins
 
 from agencies.models import Agency, Regency
-from tppo.api_base import ApiViewSet, UpdatedSinceFilter
+from tppo.api_base import ApiViewSet, RegencyCodeFilter, TrueFalseFilter, UpdatedSinceFilter
 
 from .serializers import AgencySerializer, RegencySerializer
 
@@ -31,9 +31,8 @@ class RegencyFilter(ReferenceFilter):
 
 
 class AgencyFilter(ReferenceFilter):
-    regency = django_filters.ModelChoiceFilter(
-        queryset=Regency.objects.all(), to_field_name="code", label=_("Kabupaten/kota")
-    )
+    regency = RegencyCodeFilter(field_name="regency_id", label=_("Kabupaten/kota"))
+    is_active = TrueFalseFilter(label=_("Aktif"))
 
     class Meta:
         model = Agency

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.codes import PerpetratorKind
 from cases.filters import CaseFilter
 from cases.models import Involvement, Perpetrator
-from tppo.api_base import IdFilter, UpdatedSinceFilter
+from tppo.api_base import IdFilter, RegencyCodeFilter, UpdatedSinceFilter
 
 
 class CaseApiFilter(CaseFilter):
@@ -14,6 +14,8 @@ class CaseApiFilter(CaseFilter):
     updated_since = UpdatedSinceFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Diperbarui sejak")
     )
+    # A well-formed code that names no regency matches nothing (the pages' select refuses it).
+    regency = RegencyCodeFilter(field_name="regency_id", label=_("Kabupaten/kota"))
     # For a sync, `ordering=id`: a case changed while the pages are read keeps its place,
     # so no other case slips past the pages already read.
     ordering = django_filters.OrderingFilter(

@@ -4,6 +4,9 @@ Serializers check types and code lists (what the schema documents); the domain's
 stay in `cases.services`, which every write goes through.
 """
 
+from collections import defaultdict
+
+from django.db.models.manager import BaseManager
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -24,8 +27,27 @@ from cases.codes import (
     Stage,
     Verdict,
 )
-from cases.models import Case, Involvement, JourneyEvent, Perpetrator, StageEvent
-from tppo.api_base import RoleRestrictedFieldsMixin
+from cases.models import (
+    Case,
+    CaseAgency,
+    CaseCode,
+    CaseVictim,
+    Involvement,
+    InvolvementRole,
+    JourneyEvent,
+    Perpetrator,
+    StageEvent,
+)
+from tppo.api_base import (
+    RoleRestrictedFieldsMixin,
+    RowFields,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictRegexField,
+    StrictSlugRelatedField,
+    shows_identities,
+)
 from victims.api.serializers import VictimBriefSerializer, VictimInputSerializer
 
 MAX_RUPIAH = 10**15
@@ -50,7 +72,7 @@ class CodeListsMixin(serializers.Serializer):
 class CaseFieldsMixin(serializers.Serializer):
     """The case's own fields, as both the submission and an update write them."""
 
-    external_ref = serializers.CharField(
+    external_ref = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=100,
@@ -59,10 +81,10 @@ class CaseFieldsMixin(serializers.Serializer):
             "dengan nilai yang sama aman: tidak membuat kasus kedua."
         ),
     )
-    police_report_no = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    police_report_no = StrictCharField(required=False, allow_blank=True, max_length=100)
     occurred_from = serializers.DateField(required=False, allow_null=True)
     occurred_to = serializers.DateField(required=False, allow_null=True)
-    summary = serializers.CharField(
+    summary = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=20000,
@@ -74,13 +96,13 @@ class CaseFieldsMixin(serializers.Serializer):
     recruiter_relation = serializers.ChoiceField(
         choices=RecruiterRelation.choices, required=False, allow_blank=True
     )
-    transnational = serializers.BooleanField(required=False, allow_null=True)
-    destination_country = serializers.RegexField(
+    transnational = StrictBooleanField(required=False, allow_null=True)
+    destination_country = StrictRegexField(
         ISO3, required=False, allow_null=True, allow_blank=True, help_text="ISO 3166 alpha-3."
     )
-    complicity = serializers.BooleanField(required=False, allow_null=True)
+    complicity = StrictBooleanField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
-    simfoni_id = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    simfoni_id = StrictCharField(required=False, allow_blank=True, max_length=50)
 
     def validate_destination_country(self, value):
         return value or ""
@@ -88,11 +110,11 @@ class CaseFieldsMixin(serializers.Serializer):
 
 class JourneyInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=JourneyKind.choices)
-    regency = serializers.SlugRelatedField(
+    regency = StrictSlugRelatedField(
         slug_field="code", queryset=Regency.objects.all(), required=False, allow_null=True
     )
-    country = serializers.RegexField(ISO3, required=False)
-    place = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    country = StrictRegexField(ISO3, required=False)
+    place = StrictCharField(required=False, allow_blank=True, max_length=200)
     occurred_on = serializers.DateField(required=False, allow_null=True)
 
 
@@ -100,20 +122,18 @@ class InvolvementFieldsMixin(serializers.Serializer):
     legal_status = serializers.ChoiceField(choices=LegalStatus.choices, required=False)
     verdict = serializers.ChoiceField(choices=Verdict.choices, required=False, allow_blank=True)
     verdict_on = serializers.DateField(required=False, allow_null=True)
-    sentence_months = serializers.IntegerField(
+    sentence_months = StrictIntegerField(
         required=False, allow_null=True, min_value=0, max_value=1200
     )
-    fine = serializers.IntegerField(
+    fine = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_RUPIAH)
+    articles = StrictCharField(required=False, allow_blank=True, max_length=300)
+    restitution_requested = StrictIntegerField(
         required=False, allow_null=True, min_value=0, max_value=MAX_RUPIAH
     )
-    articles = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    restitution_requested = serializers.IntegerField(
+    restitution_awarded = StrictIntegerField(
         required=False, allow_null=True, min_value=0, max_value=MAX_RUPIAH
     )
-    restitution_awarded = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=MAX_RUPIAH
-    )
-    restitution_paid = serializers.IntegerField(
+    restitution_paid = StrictIntegerField(
         required=False, allow_null=True, min_value=0, max_value=MAX_RUPIAH
     )
 
@@ -135,13 +155,11 @@ class PerpetratorInputSerializer(InvolvementFieldsMixin):
 
     perpetrator = VisiblePerpetratorField(required=False)
     kind = serializers.ChoiceField(choices=PerpetratorKind.choices, required=False)
-    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    sex = serializers.CharField(required=False, allow_blank=True, max_length=16)
-    nationality = serializers.RegexField(ISO3, required=False)
-    birth_year = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1900, max_value=2100
-    )
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    name = StrictCharField(required=False, allow_blank=True, max_length=200)
+    sex = StrictCharField(required=False, allow_blank=True, max_length=16)
+    nationality = StrictRegexField(ISO3, required=False)
+    birth_year = StrictIntegerField(required=False, allow_null=True, min_value=1900, max_value=2100)
+    note = StrictCharField(required=False, allow_blank=True, max_length=5000)
     roles = serializers.ListField(
         child=serializers.ChoiceField(choices=PerpetratorRole.choices),
         required=False,
@@ -166,7 +184,7 @@ class CaseCreateSerializer(CodeListsMixin, CaseFieldsMixin):
     """A case submission: the case with its victims and perpetrators, stored all or
     nothing. `reporting_agency` is the token's agency."""
 
-    regency = serializers.SlugRelatedField(slug_field="code", queryset=Regency.objects.all())
+    regency = StrictSlugRelatedField(slug_field="code", queryset=Regency.objects.all())
     reported_on = serializers.DateField()
     stage = serializers.ChoiceField(
         choices=[(s, Stage(s).label) for s in INITIAL_STAGES], required=False
@@ -195,13 +213,13 @@ NOT_UPDATABLE = {
 class CaseUpdateSerializer(CodeListsMixin, CaseFieldsMixin):
     """Changes to a case, based on the `version` read (or given as If-Match)."""
 
-    version = serializers.IntegerField(
+    version = StrictIntegerField(
         required=False,
         min_value=1,
         max_value=2**31 - 1,
         help_text=_("Versi kasus yang Anda baca; wajib di sini atau sebagai header If-Match."),
     )
-    regency = serializers.SlugRelatedField(
+    regency = StrictSlugRelatedField(
         slug_field="code", queryset=Regency.objects.all(), required=False
     )
     reported_on = serializers.DateField(required=False)
@@ -219,9 +237,9 @@ class CaseUpdateSerializer(CodeListsMixin, CaseFieldsMixin):
 class StageInputSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
     occurred_on = serializers.DateField()
-    document_no = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    reason = serializers.CharField(
+    document_no = StrictCharField(required=False, allow_blank=True, max_length=100)
+    note = StrictCharField(required=False, allow_blank=True, max_length=5000)
+    reason = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=5000,
@@ -258,6 +276,8 @@ class JourneySerializer(serializers.ModelSerializer):
 
 class CaseVictimSerializer(VictimBriefSerializer):
     """A victim of a case (from the case's victim link)."""
+
+    row_prefix = "victim__"  # its rows are the links, with the victim's columns
 
     def to_representation(self, link):
         return super().to_representation(link.victim)
@@ -303,11 +323,28 @@ def _codes(attr: str):
     )
 
 
+class BlankAsNullCharField(serializers.CharField):
+    """Text stored blank when unknown, shown as null."""
+
+    def to_representation(self, value):
+        return value or None
+
+
+class CaseListSerializer(serializers.ListSerializer):
+    """Cases with their relations read as plain rows, one query per relation for the whole
+    page, and represented by the case serializer's fields looked up once (`RowFields`)."""
+
+    def to_representation(self, data):
+        cases = list(data.all() if isinstance(data, BaseManager) else data)
+        fields = RowFields.of(type(self.child), identities=shows_identities(self.context))
+        return fields.represent_all(case_rows(cases, fields))
+
+
 class CaseSerializer(serializers.ModelSerializer):
     regency = serializers.CharField(source="regency_id", read_only=True)
     reporting_agency = serializers.IntegerField(source="reporting_agency_id", read_only=True)
-    handling_agencies = serializers.SerializerMethodField()
-    destination_country = serializers.SerializerMethodField()
+    handling_agencies = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    destination_country = BlankAsNullCharField(allow_null=True, read_only=True)
     exploitation_types = _codes("exploitation_types")
     recruitment_modus = _codes("recruitment_modus")
     recruitment_channels = _codes("recruitment_channels")
@@ -319,6 +356,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
+        list_serializer_class = CaseListSerializer
         fields = [
             "id",
             "register_no",
@@ -352,13 +390,61 @@ class CaseSerializer(serializers.ModelSerializer):
             "perpetrators",
         ]
 
-    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
-    def get_handling_agencies(self, case) -> list[int]:
-        return sorted(link.agency_id for link in case.agency_links.all())
+    def to_representation(self, case):
+        fields = RowFields.of(type(self), identities=shows_identities(self.context))
+        return fields.represent(case_rows([case], fields)[0])
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_destination_country(self, case) -> str | None:
-        return case.destination_country or None
+
+def case_rows(cases: list[Case], fields: RowFields) -> list[dict]:
+    """Each case as a row for the case serializer's `fields`: its own columns, and each
+    relation read once for all the cases, as plain rows (7 queries whatever their number).
+    Lists keep the order the API has always given: codes, handling agencies and roles
+    sorted, journey and stage timeline by date, victims and perpetrators as linked."""
+    ids = [case.pk for case in cases]
+    code_attrs = {field: attr for attr, field in CODE_ATTRS.items()}
+    related = {
+        pk: {key: [] for key in ("handling_agencies", *CODE_ATTRS, *fields.nested)} for pk in ids
+    }
+
+    def read(key: str, queryset, *extra: str):
+        # An involvement's `roles` are rows of their own, added below.
+        columns = [column for column in fields.nested[key].keys if column != "roles"]
+        return queryset.filter(case_id__in=ids).values("case_id", *extra, *columns)
+
+    for case_id, field, code in CaseCode.objects.filter(case_id__in=ids).values_list(
+        "case_id", "field", "code"
+    ):
+        related[case_id][code_attrs[field]].append(code)
+    for case_id, agency_id in CaseAgency.objects.filter(case_id__in=ids).values_list(
+        "case_id", "agency_id"
+    ):
+        related[case_id]["handling_agencies"].append(agency_id)
+    for key, queryset in [
+        ("journey", JourneyEvent.objects.order_by("occurred_on", "id")),
+        ("stage_events", StageEvent.objects.order_by("occurred_on", "id")),
+        ("victim_links", CaseVictim.objects.order_by("id")),
+    ]:
+        for row in read(key, queryset):
+            related[row["case_id"]][key].append(row)
+    roles = defaultdict(list)
+    for involvement_id, code in InvolvementRole.objects.filter(
+        involvement__case_id__in=ids
+    ).values_list("involvement_id", "code"):
+        roles[involvement_id].append(code)
+    for row in read("involvements", Involvement.objects.order_by("id"), "id"):
+        row["roles"] = sorted(roles[row["id"]])
+        related[row["case_id"]]["involvements"].append(row)
+
+    rows = []
+    for case in cases:
+        row = related[case.pk]
+        for key in ("handling_agencies", *CODE_ATTRS):
+            row[key].sort()
+        for key in fields.keys:
+            if key not in row:
+                row[key] = getattr(case, key)
+        rows.append(row)
+    return rows
 
 
 class PerpetratorCaseSerializer(InvolvementSerializer):

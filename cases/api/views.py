@@ -11,7 +11,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cases.models import Case, CaseVictim, Involvement, Perpetrator
+from cases.models import Case, Involvement, Perpetrator
 from cases.services import (
     StaleVersion,
     SubmissionConflict,
@@ -40,26 +40,6 @@ IF_MATCH = OpenApiParameter(
     required=False,
     description="Versi kasus yang Anda baca (nilai ETag), sebagai ganti kolom `version`.",
 )
-
-
-def with_relations(queryset):
-    """Everything the case serializer shows, in a fixed number of queries."""
-    return queryset.prefetch_related(
-        "code_rows",
-        "agency_links",
-        "journey",
-        "stage_events",
-        Prefetch(
-            "victim_links",
-            queryset=CaseVictim.objects.select_related("victim").order_by("id"),
-        ),
-        Prefetch(
-            "involvements",
-            queryset=Involvement.objects.select_related("perpetrator")
-            .prefetch_related("role_rows")
-            .order_by("id"),
-        ),
-    )
 
 
 def etag(case: Case) -> dict[str, str]:
@@ -92,10 +72,8 @@ class CaseViewSet(
     extra_error_statuses = {"create": (409,), "partial_update": (409, 412, 428)}
 
     def get_queryset(self):
-        queryset = Case.objects.visible_to(self.request.user)
-        if self.action in ("list", "retrieve"):
-            queryset = with_relations(queryset)
-        return queryset
+        # The serializer reads the cases' relations itself, one query each per page.
+        return Case.objects.visible_to(self.request.user)
 
     def get_serializer_class(self):
         return {
@@ -105,7 +83,7 @@ class CaseViewSet(
         }.get(self.action, CaseSerializer)
 
     def respond(self, case: Case, code: int = status.HTTP_200_OK) -> Response:
-        case = with_relations(Case.objects).get(pk=case.pk)
+        case = Case.objects.get(pk=case.pk)
         data = CaseSerializer(case, context=self.get_serializer_context()).data
         return Response(data, status=code, headers=etag(case))
 

@@ -1,10 +1,16 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reports.models import MonthlySummary, UnitReturn
 from reports.periods import PERIOD_PATTERN
+from tppo.api_base import StrictBooleanField, StrictCharField
+
+# What reports.periods.parse_period accepts: a month from the year 2000 on.
+PERIOD_SCHEMA_PATTERN = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"
 
 
+@extend_schema_field({"type": "string", "pattern": PERIOD_SCHEMA_PATTERN, "example": "2026-03"})
 class PeriodField(serializers.Field):
     default_error_messages = {"invalid": _("Periode harus berformat YYYY-MM, mis. 2026-03.")}
 
@@ -19,8 +25,8 @@ class PeriodField(serializers.Field):
 
 class UnitReturnInput(serializers.Serializer):
     period = PeriodField(help_text="YYYY-MM")
-    nil = serializers.BooleanField(default=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    nil = StrictBooleanField(default=False)
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class UnitReturnOutput(serializers.ModelSerializer):

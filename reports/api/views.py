@@ -1,9 +1,11 @@
+from datetime import UTC
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, status
 from rest_framework.response import Response
 
 from reports.audit.services import export_record, summary_rows
@@ -11,8 +13,14 @@ from reports.models import ExportChannel, ExportFormat, ExportKind, MonthlySumma
 from reports.periods import parse_period
 from reports.selectors import summaries_visible_to
 from reports.services import may_file_returns, unit_return_file
+from tppo.api_base import REGENCY_CODE, ApiViewSet
 
-from .serializers import MonthlySummaryOutput, UnitReturnInput, UnitReturnOutput
+from .serializers import (
+    PERIOD_SCHEMA_PATTERN,
+    MonthlySummaryOutput,
+    UnitReturnInput,
+    UnitReturnOutput,
+)
 
 
 class DuplicateReturn(exceptions.APIException):
@@ -21,7 +29,9 @@ class DuplicateReturn(exceptions.APIException):
 
 
 def _since(request, field: str) -> dict:
-    """`updated_since=<ISO timestamp>` (every list has it, for a unit's sync)."""
+    """`updated_since=<ISO timestamp>` (every list has it, for a unit's sync); empty or
+    absent, no filter. Handed to the database in UTC: Python accepts offsets PostgreSQL
+    does not, and a date near year 1 or 9999 may leave the calendar (both a 400)."""
     raw = request.query_params.get("updated_since")
     if not raw:
         return {}
@@ -34,13 +44,33 @@ def _since(request, field: str) -> dict:
                 ]
             }
         )
-    if timezone.is_naive(when):
-        when = timezone.make_aware(when)
+    try:
+        if timezone.is_naive(when):
+            when = timezone.make_aware(when)
+        when = when.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:
+        raise exceptions.ValidationError(
+            {"updated_since": [_("Waktu di luar jangkauan.")]}
+        ) from exc
     return {f"{field}__gte": when}
 
 
-PERIOD = OpenApiParameter("period", str, description="YYYY-MM")
-SINCE = OpenApiParameter("updated_since", str, description="ISO 8601 timestamp")
+# Filters: empty means no filter, as on every other list (django-filter's rule).
+PERIOD = OpenApiParameter(
+    "period",
+    {"type": "string", "pattern": f"^({PERIOD_SCHEMA_PATTERN[1:-1]})?$"},
+    description="YYYY-MM",
+)
+SINCE = OpenApiParameter(
+    "updated_since",
+    {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "maxLength": 0}]},
+    description="ISO 8601 timestamp",
+)
+REGENCY = OpenApiParameter(
+    "regency",
+    {"type": "string", "pattern": "^([0-9]{4})?$"},
+    description="regency code; empty for the province",
+)
 
 
 def _drf_error(exc: ValidationError) -> exceptions.ValidationError:
@@ -50,7 +80,7 @@ def _drf_error(exc: ValidationError) -> exceptions.ValidationError:
 
 
 @extend_schema(tags=["returns"])
-class UnitReturnViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class UnitReturnViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ApiViewSet):
     """Monthly returns (laporan bulanan, including nil returns) of the caller's agency;
     the province sees every unit's, a regency those of its units."""
 
@@ -92,15 +122,8 @@ class UnitReturnViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
         return Response(UnitReturnOutput(filed).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(
-    tags=["summaries"],
-    parameters=[
-        PERIOD,
-        OpenApiParameter("regency", str, description="regency code; empty for the province"),
-        SINCE,
-    ],
-)
-class MonthlySummaryViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema(tags=["summaries"])
+class MonthlySummaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Monthly summaries visible to the caller, each in the version the caller may read
     (analysts and units: the published one)."""
 
@@ -116,11 +139,17 @@ class MonthlySummaryViewSet(viewsets.ReadOnlyModelViewSet):
             except ValidationError as exc:
                 raise _drf_error(exc) from exc
         regency = params.get("regency")
+        if regency:
+            try:
+                REGENCY_CODE(regency)
+            except ValidationError as exc:
+                raise exceptions.ValidationError({"regency": exc.messages}) from exc
         qs = summaries_visible_to(self.request.user, period=period, regency=regency)
         return qs.filter(**_since(self.request, "built_at")).order_by("-period", "regency_id")
 
     # Summaries leave the system through the API as much as through downloads: each answer
     # is logged before it is returned, like a download.
+    @extend_schema(parameters=[PERIOD, REGENCY, SINCE])
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         results = response.data.get("results", response.data)

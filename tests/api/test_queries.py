@@ -6,7 +6,7 @@ import pytest
 
 from agencies.models import Agency
 from tests.api.helpers import api_client
-from tests.factories import make_case
+from tests.factories import make_case, victim_data
 from victims.services import service_create
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +16,6 @@ pytestmark = pytest.mark.django_db
 def twenty(unit_bjm):
     """Twenty cases, each with a victim, a perpetrator and a referral; all on one victim's
     name too (the same NIK), so that one victim has twenty services."""
-    from tests.factories import victim_data
-
     provider = Agency.objects.get(name="DP3A Kota Banjarmasin")
     shared = victim_data()["identity"]["nik"]
     for _ in range(20):
@@ -48,8 +46,8 @@ BUDGETS = {
     # count, page
     "/api/v1/agencies/": 1 + 2,
     # count, page of cases, then one query each for: code lists, handling agencies,
-    # journey, stage timeline, victims (links joined to victims), perpetrators
-    # (involvements joined to perpetrators), their roles
+    # journey, stage timeline, victims (links joined to victims), perpetrators' roles,
+    # perpetrators (involvements joined to perpetrators)
     "/api/v1/cases/": 1 + 2 + 7,
     # count, page of victims, their links to visible cases
     "/api/v1/victims/": 1 + 2 + 1,
@@ -76,3 +74,17 @@ def test_victim_services_queries_do_not_grow_with_rows(unit_bjm, twenty, django_
     budget = 1 + 1 + 2
     assert rows(client, path, 2, budget, django_assert_num_queries) == 2
     assert rows(client, path, 20, budget, django_assert_num_queries) == 20
+
+
+def test_case_detail_queries_do_not_grow_with_relations(unit_bjm, django_assert_num_queries):
+    small = make_case(unit_bjm)
+    large = make_case(unit_bjm, victims=[victim_data() for _ in range(6)], perpetrators=5)
+    client = api_client(unit_bjm)
+    client.get(f"/api/v1/cases/{small.pk}/")
+    for case in (small, large):
+        # token; the case (scoped); its code lists, handling agencies, journey, stage
+        # timeline, victims, perpetrators' roles, perpetrators
+        with django_assert_num_queries(1 + 1 + 7):
+            response = client.get(f"/api/v1/cases/{case.pk}/")
+        assert response.status_code == 200
+    assert len(response.json()["victims"]) == 6

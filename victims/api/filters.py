@@ -2,9 +2,8 @@ import django_filters
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, Regency
 from agencies.scoping import case_scope
-from tppo.api_base import IdFilter, UpdatedSinceFilter
+from tppo.api_base import IdFilter, RegencyCodeFilter, TrueFalseFilter, UpdatedSinceFilter
 from victims.codes import ServiceStatus, ServiceType, Sex, VictimStatus
 from victims.models import Victim, VictimService
 
@@ -15,10 +14,8 @@ class VictimFilter(django_filters.FilterSet):
     )
     sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("Jenis kelamin"))
     status = django_filters.ChoiceFilter(choices=VictimStatus.choices, label=_("Status korban"))
-    is_child = django_filters.BooleanFilter(label=_("Anak"))
-    home_regency = django_filters.ModelChoiceFilter(
-        queryset=Regency.objects.all(), to_field_name="code", label=_("Kabupaten/kota asal")
-    )
+    is_child = TrueFalseFilter(label=_("Anak"))
+    home_regency = RegencyCodeFilter(field_name="home_regency_id", label=_("Kabupaten/kota asal"))
     case = IdFilter(method="filter_case", label=_("Kasus"))
 
     class Meta:
@@ -39,11 +36,9 @@ class ServiceFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=ServiceStatus.choices, label=_("Status"))
     type = django_filters.ChoiceFilter(choices=ServiceType.choices, label=_("Jenis layanan"))
-    provider_agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.all(), label=_("Instansi pemberi layanan")
-    )
+    provider_agency = IdFilter(field_name="provider_agency_id", label=_("Instansi pemberi layanan"))
     case = IdFilter(field_name="case_id", label=_("Kasus"))
-    awaiting = django_filters.BooleanFilter(
+    awaiting = TrueFalseFilter(
         method="filter_awaiting", label=_("Rujukan ke instansi saya yang belum dijawab")
     )
 

@@ -6,7 +6,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agencies.models import Agency, Regency
-from tppo.api_base import RoleRestrictedFieldsMixin
+from tppo.api_base import (
+    MAX_ID,
+    RoleRestrictedFieldsMixin,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictPrimaryKeyRelatedField,
+    StrictRegexField,
+    StrictSlugRelatedField,
+)
 from victims.codes import Education, ServiceStatus, ServiceType, Sex, VictimStatus
 from victims.models import Victim, VictimIdentity, VictimService
 from victims.services import identity_validate
@@ -20,12 +29,12 @@ MAX_AGE = 120
 class IdentityInputSerializer(serializers.Serializer):
     """Write-only: who the victim is. Validated by the same rule as the service."""
 
-    full_name = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    nik = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    full_name = StrictCharField(required=False, allow_blank=True, max_length=500)
+    nik = StrictCharField(required=False, allow_blank=True, max_length=20)
     birth_date = serializers.DateField(required=False, allow_null=True)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    guardian = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    phone = StrictCharField(required=False, allow_blank=True, max_length=500)
+    address = StrictCharField(required=False, allow_blank=True, max_length=500)
+    guardian = StrictCharField(required=False, allow_blank=True, max_length=500)
 
     def validate(self, attrs):
         try:
@@ -38,7 +47,7 @@ class VictimInputSerializer(serializers.Serializer):
     """A victim inside a case submission."""
 
     sex = serializers.ChoiceField(choices=Sex.choices)
-    age = serializers.IntegerField(
+    age = StrictIntegerField(
         source="age_at_identification",
         required=False,
         allow_null=True,
@@ -46,21 +55,21 @@ class VictimInputSerializer(serializers.Serializer):
         max_value=MAX_AGE,
         help_text="Usia saat diidentifikasi.",
     )
-    age_at_exploitation = serializers.IntegerField(
+    age_at_exploitation = StrictIntegerField(
         required=False, allow_null=True, min_value=0, max_value=MAX_AGE
     )
-    nationality = serializers.RegexField(
+    nationality = StrictRegexField(
         r"^[A-Za-z]{3}$", required=False, help_text="ISO 3166 alpha-3, mis. IDN."
     )
-    home_regency = serializers.SlugRelatedField(
+    home_regency = StrictSlugRelatedField(
         slug_field="code", queryset=Regency.objects.all(), required=False, allow_null=True
     )
     education = serializers.ChoiceField(choices=Education.choices, required=False)
-    occupation = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    disability = serializers.BooleanField(required=False, allow_null=True)
+    occupation = StrictCharField(required=False, allow_blank=True, max_length=100)
+    disability = StrictBooleanField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=VictimStatus.choices, required=False)
     identified_on = serializers.DateField(required=False, allow_null=True)
-    simfoni_id = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    simfoni_id = StrictCharField(required=False, allow_blank=True, max_length=50)
     identity = IdentityInputSerializer(required=False, write_only=True)
 
 
@@ -175,15 +184,15 @@ class ServiceInputSerializer(serializers.Serializer):
     """A referral to another agency (DIRUJUK), or a service the caller's own agency gives
     (BERJALAN; SELESAI when `completed_on` is given)."""
 
-    case = serializers.IntegerField(min_value=1, help_text="Kasus tempat korban tercatat.")
-    type = serializers.ChoiceField(choices=ServiceType.choices)
-    provider_agency = serializers.PrimaryKeyRelatedField(
-        queryset=Agency.objects.filter(is_active=True)
+    case = StrictIntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Kasus tempat korban tercatat."
     )
+    type = serializers.ChoiceField(choices=ServiceType.choices)
+    provider_agency = StrictPrimaryKeyRelatedField(queryset=Agency.objects.filter(is_active=True))
     referred_on = serializers.DateField(required=False, allow_null=True)
     started_on = serializers.DateField(required=False, allow_null=True)
     completed_on = serializers.DateField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    note = StrictCharField(required=False, allow_blank=True, max_length=5000)
 
 
 class ServiceTransitionSerializer(serializers.Serializer):
@@ -191,4 +200,4 @@ class ServiceTransitionSerializer(serializers.Serializer):
         choices=[c for c in ServiceStatus.choices if c[0] != ServiceStatus.DIRUJUK]
     )
     on = serializers.DateField(required=False, allow_null=True)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    reason = StrictCharField(required=False, allow_blank=True, max_length=5000)

@@ -7,11 +7,11 @@ which checks the rule and writes the access log.
 
 from django.apps import apps
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from agencies.scoping import case_scope, may_see_identities
@@ -81,6 +81,8 @@ class VictimServiceViewSet(mixins.ListModelMixin, ApiViewSet):
     extra_error_statuses = {"list": (404,), "create": (404,)}
 
     def victim(self) -> Victim:
+        # DRF's get_object_or_404: a code the database cannot even compare (a NUL
+        # character) is a 404 like any other unknown code, not a server error.
         if not hasattr(self, "_victim"):
             self._victim = get_object_or_404(
                 Victim.objects.visible_to(self.request.user), code=self.kwargs["code"]
