@@ -16,4 +16,4 @@ RUN pip install . \
 
 USER tppo
 EXPOSE 8000
-CMD ["gunicorn", "tppo.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "tppo.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--timeout", "120", "--access-logfile", "-"]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
@@ -16,3 +17,25 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class PrivateResponseMiddleware:
+    """Every page and API answer may carry personal data (a victim's identity, a case's
+    story), so none may be kept by a browser or a proxy: `Cache-Control: no-store` unless
+    the view chose its caching itself. Static files are served before this runs.
+
+    And one opener policy for all: drf-spectacular relaxes it to `unsafe-none` on the API
+    docs for OAuth2 pop-ups, which this system does not use."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+            response.headers["Cross-Origin-Opener-Policy"] = (
+                settings.SECURE_CROSS_ORIGIN_OPENER_POLICY
+            )
+        return response
