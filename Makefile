@@ -54,6 +54,16 @@ check-compose: setup
 
 # Seeds tppo_bench_<size> databases on the local PostgreSQL (once), serves each with
 # gunicorn and measures; writes docs/benchmarks.md. Sizes: BENCH_SIZES=1000,10000,100000.
+# Redis db 15 is the cache, as in production (the bench empties it between sizes).
 BENCH_SIZES ?= 1000,10000,100000
+BENCH_CACHE_URL ?= redis://127.0.0.1:6379/15
 bench: setup
-	$(BIN)/python scripts/bench.py --sizes $(BENCH_SIZES)
+	BENCH_CACHE_URL=$(BENCH_CACHE_URL) $(BIN)/python scripts/bench.py --sizes $(BENCH_SIZES)
+
+# 50 unit clients submitting and updating cases for 5 minutes against gunicorn on a fresh
+# tppo_load database (PostgreSQL and Redis running), then every case reconciled; see
+# docs/loadtest.md. Shorter: make loadtest LOADTEST_ARGS="--duration 30".
+.PHONY: loadtest
+LOADTEST_ARGS ?=
+loadtest: setup
+	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
