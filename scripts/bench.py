@@ -160,17 +160,23 @@ def export_measure(db_url: str, port: int, headers: dict, runs: int = 3) -> dict
             seconds, size, lines = stream(port, path, headers)
             times.append(seconds)
         peak = memory_mb(pid, "VmHWM")
-    times.sort()
-    return {
-        "n": runs,
-        "median_ms": statistics.median(times) * 1000,
-        "p95_ms": times[-1] * 1000,
-        "rps": 0,
-        "errors": 0,
+    return sequential(times) | {
         "peak_mb": peak,
         "before_mb": before,
         "rows": lines - 1,
         "mb": size / 2**20,
+    }
+
+
+def sequential(times: list[float]) -> dict:
+    """A row of requests sent one at a time: median and slowest (few runs: no p95)."""
+    times = sorted(times)
+    return {
+        "n": len(times),
+        "median_ms": statistics.median(times) * 1000,
+        "p95_ms": times[-1] * 1000,
+        "rps": 0,
+        "errors": 0,
     }
 
 
@@ -194,14 +200,7 @@ def cold_dashboard(port: int, headers: dict, runs: int = 5) -> dict | None:
         empty_cache()
         seconds, _size, _lines = stream(port, "/", headers)
         times.append(seconds)
-    times.sort()
-    return {
-        "n": runs,
-        "median_ms": statistics.median(times) * 1000,
-        "p95_ms": times[-1] * 1000,
-        "rps": 0,
-        "errors": 0,
-    }
+    return sequential(times)
 
 
 def measure(
