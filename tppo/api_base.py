@@ -333,3 +333,24 @@ class AutoSchema(SpectacularAutoSchema):
 def not_found(request, *args, **kwargs):
     """Any other address under /api/v1/: the JSON 404, not the site's HTML page."""
     raise exceptions.NotFound()
+
+
+# --- Schema --------------------------------------------------------------------------------
+
+NO_NUL = "^[^\\u0000]*$"
+
+
+def text_parameters_refuse_nul(result, generator, request, public):
+    """drf-spectacular post-processing: text query parameters say that they refuse NUL
+    (PostgreSQL cannot store or search it, so such a request is a 400, as documented)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if (
+                    parameter.get("in") == "query"
+                    and schema.get("type") == "string"
+                    and not ({"pattern", "format", "enum"} & schema.keys())
+                ):
+                    schema["pattern"] = NO_NUL
+    return result

@@ -303,6 +303,10 @@ SPECTACULAR_SETTINGS = {
     # content security policy (and a closed network) refuses.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tppo.api_base.text_parameters_refuse_nul",
+    ],
     # Code lists that share a field name (`kind`, `stage`, `status`) get names of their own
     # instead of hashed ones, so the schema is stable and `check --deploy` stays clean.
     "ENUM_NAME_OVERRIDES": {
