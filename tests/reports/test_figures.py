@@ -8,6 +8,7 @@ from agencies.models import Regency
 from cases.services import involvement_create
 from reports import figures
 from reports.figures import summaries_figures, summary_figures
+from tests.conftest import requires_postgres
 from tests.factories import make_case, victim_data
 from tests.reports.crafted import MARCH, build
 
@@ -185,6 +186,7 @@ def test_all_summaries_take_about_the_queries_of_one(crafted, django_assert_max_
         summaries_figures(MARCH)
 
 
+@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_figures_are_read_without_jit_and_the_setting_ends_with_them():
     with CaptureQueriesContext(connection) as ctx:
@@ -194,3 +196,12 @@ def test_figures_are_read_without_jit_and_the_setting_ends_with_them():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "on"  # the server's default, back after the read
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_send_no_postgresql_setting_to_another_database():
+    """The embedded SQLite default has no `jit`: the figures must not ask for it there."""
+    with CaptureQueriesContext(connection) as ctx:
+        summary_figures(MARCH, None)
+    jit = [q["sql"] for q in ctx.captured_queries if "jit" in q["sql"].lower()]
+    assert jit == ([] if connection.vendor != "postgresql" else ["SET LOCAL jit = off"])
