@@ -1,14 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tppo.views import dashboard
-
 from . import views
 
 urlpatterns = [
-    # The home page is the task-force dashboard (Beranda); it lives in the project package
-    # because it reads every app, and agencies imports no other app.
-    path("", dashboard, name="home"),
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -1,5 +1,4 @@
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
 
 from .forms import LoginForm
 from .scoping import may_see_identities, may_write, role_of, visible_regencies
@@ -20,7 +19,3 @@ def who_context(user) -> dict:
         "may_see_identities": may_see_identities(user),
         "may_write": may_write(user),
     }
-
-
-def home(request):
-    return render(request, "agencies/home.html", who_context(request.user))

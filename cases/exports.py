@@ -15,44 +15,32 @@ from collections import defaultdict
 from collections.abc import Iterator
 from itertools import islice
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import User
+from audit.models import ExportChannel, ExportFormat, ExportKind
+from audit.services import export_record
+from core.csv import neutralise
 
 from .codes import CaseStatus, CodeField, ExploitationType, Stage
 from .models import Case, CaseCode, CaseVictim, Involvement
 
 CHUNK = 2000
 
-# Spreadsheet programs run a cell that begins with one of these as a formula: such a text
-# cell is prefixed with an apostrophe so that it stays text (reports.exports uses it too).
-FORMULA_START = frozenset("=+-@\t\r")
-
-# The hook for the export log, which lives in reports (cases does not import reports):
-# sent before the first byte leaves; a receiver that fails stops the export.
-# kwargs: by, fmt, row_count, ip_address
-case_list_exported = Signal()
-
-
-def neutralise_cell(value):
-    return "'" + value if value.__class__ is str and value[:1] in FORMULA_START else value
-
-
-def neutralise(row: list) -> list:
-    return [neutralise_cell(v) for v in row]
-
 
 def case_export_record(*, by: User, row_count: int, ip_address: str | None) -> None:
-    """Log the export in the export log. Raises rather than lets an unlogged export out."""
-    if not case_list_exported.has_listeners(Case):
-        raise ImproperlyConfigured("Nothing logs case list exports (reports.audit is missing).")
-    case_list_exported.send(
-        sender=Case, by=by, fmt="csv", row_count=row_count, ip_address=ip_address
+    """Log the export in the export log before the first byte leaves; if the log cannot be
+    written, the export does not go out."""
+    export_record(
+        by=by,
+        kind=ExportKind.CASE_LIST,
+        fmt=ExportFormat.CSV,
+        channel=ExportChannel.WEB,
+        row_count=row_count,
+        ip_address=ip_address,
     )
 
 

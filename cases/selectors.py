@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.models import User
 from agencies.scoping import case_scope
-from tppo.cache import Generation
+from core.cache import Generation
 from victims.codes import ServiceStatus, ServiceType, Sex
 from victims.models import VictimService
 

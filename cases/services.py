@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Regency, User
 from agencies.scoping import may_create_case_in, may_write, role_of
-from tppo.sequences import next_number
+from core.sequences import next_number
 from victims.codes import VictimStatus
 from victims.services import victim_create
 

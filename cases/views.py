@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agencies.scoping import may_write, role_of
+from core.http import client_ip
 
 from . import exports, selectors, services
 from .codes import allowed_next_stages
@@ -91,7 +92,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
         return _list_page(request, filterset, sort, status=400)
     cases = filterset.qs if filterset.is_bound else filterset.queryset
     exports.case_export_record(
-        by=request.user, row_count=cases.count(), ip_address=request.META.get("REMOTE_ADDR")
+        by=request.user, row_count=cases.count(), ip_address=client_ip(request)
     )
     response = StreamingHttpResponse(
         exports.case_export_csv(cases), content_type="text/csv; charset=utf-8"

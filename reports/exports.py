@@ -12,7 +12,7 @@ import re
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from cases.exports import neutralise_cell as neutralise
+from core.csv import neutralise_cell as neutralise
 
 from .models import MonthlySummary
 from .presentation import bars, describe, legend, sections
@@ -110,3 +110,8 @@ def summary_pdf(summary: MonthlySummary) -> bytes:
         },
     )
     return HTML(string=html).write_pdf()
+
+
+def summary_rows(summary) -> int:
+    """The number of table rows a summary export carries (recorded in the export log)."""
+    return sum(len(t.get("rows", [])) for t in summary.content.get("tables", []))

@@ -56,10 +56,9 @@ from cases.codes import (
     Verdict,
 )
 from cases.models import Case, CaseCode, CaseVictim, Involvement, InvolvementRole, StageEvent
+from core.periods import next_month
 from victims.codes import AGE_BANDS, ServiceStatus, ServiceType, Sex, VictimStatus
 from victims.models import VictimService
-
-from .periods import next_month
 
 UNKNOWN = "TIDAK_DIKETAHUI"
 TOTAL = "TOTAL"

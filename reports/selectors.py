@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from agencies.models import Agency, Role
 from agencies.scoping import role_of
+from core.periods import last_months, month_start, previous_month
 
 from .models import MonthlySummary, SummaryVersion, UnitReturn
-from .periods import last_months, month_start, previous_month
 
 FILED, NIL, LATE, MISSING = "FILED", "NIL", "LATE", "MISSING"
 GRID_MONTHS = 12

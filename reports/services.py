@@ -16,10 +16,10 @@ from django.utils.translation import override
 
 from agencies.models import Agency, Regency, User
 from agencies.scoping import may_write
+from core.periods import due_date, format_period, is_late, month_start, parse_period
 
 from .figures import PROVINCE, summaries_figures, summary_figures
 from .models import MonthlySummary, ReturnReminder, SummaryVersion, UnitReturn, checksum_of
-from .periods import due_date, format_period, is_late, month_start, parse_period
 from .selectors import reporting_units
 from .suppression import publish
 

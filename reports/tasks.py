@@ -7,7 +7,8 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from .periods import format_period, month_start, previous_month
+from core.periods import format_period, month_start, previous_month
+
 from .services import returns_remind, summaries_build
 
 RETRY = {
@@ -24,18 +25,16 @@ def _last_month() -> str:
     return format_period(previous_month(month_start(timezone.localdate())))
 
 
-@shared_task(name="reports.tasks.build_summaries_task", **RETRY)
-def build_summaries_task(period: str) -> int:
-    return len(summaries_build(period=period))
+# Each task is named after the service it wraps: <service>_task.
 
 
-@shared_task(name="reports.tasks.build_previous_month_summaries_task", **RETRY)
-def build_previous_month_summaries_task() -> int:
-    """Beat, on the 1st at 02:00 WITA: last month's summaries."""
-    return build_summaries_task(_last_month())
+@shared_task(name="reports.tasks.summaries_build_task", **RETRY)
+def summaries_build_task(period: str | None = None) -> int:
+    """A month's summaries; without a period (beat, on the 1st at 02:00 WITA), last month's."""
+    return len(summaries_build(period=period or _last_month()))
 
 
-@shared_task(name="reports.tasks.remind_missing_returns_task", **RETRY)
-def remind_missing_returns_task(period: str | None = None) -> int:
+@shared_task(name="reports.tasks.returns_remind_task", **RETRY)
+def returns_remind_task(period: str | None = None) -> int:
     """Beat, on the reminder day: units that have not filed last month's return."""
     return returns_remind(period=period or _last_month())

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agencies.scoping import role_of
+from audit.models import ExportChannel, ExportKind
+from audit.services import export_record
+from core.http import client_ip
+from core.periods import format_period, month_start, parse_period, previous_month
 
-from .audit.services import export_record, summary_rows
-from .exports import filename, summary_csv, summary_pdf, summary_xlsx
+from .exports import filename, summary_csv, summary_pdf, summary_rows, summary_xlsx
 from .forms import SummaryFilterForm, UnitReturnForm
-from .models import ExportChannel, ExportKind, MonthlySummary, SummaryVersion, UnitReturn
-from .periods import format_period, month_start, parse_period, previous_month
+from .models import MonthlySummary, SummaryVersion, UnitReturn
 from .presentation import chart_data, describe, legend, sections
 from .selectors import (
     may_see_internal,
@@ -99,7 +101,7 @@ def summary_download(request, pk: int, fmt: str):
         channel=ExportChannel.WEB,
         summary=summary,
         row_count=summary_rows(summary),
-        ip_address=request.META.get("REMOTE_ADDR"),
+        ip_address=client_ip(request),
     )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename(summary, fmt)}"'

@@ -88,7 +88,7 @@ class Server:
             "SECURE_SSL_REDIRECT": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "API_THROTTLE_RATE": "1000000/min",
-            "TPPO_BENCH_FLOOR": "1",
+            "DJANGO_SETTINGS_MODULE": "scripts.bench.settings",
             "AXES_ENABLED": "0",
             **({"CACHE_URL": CACHE_URL} if CACHE_URL else {}),
         }

@@ -61,10 +61,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "tppo",
+    "core",
     "agencies",
+    "audit",
     "victims",
     "cases",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -132,7 +135,7 @@ CACHE_URL = env.str("CACHE_URL", default="")
 CACHES = {
     "default": (
         # Fails open: a dead Redis costs the cache, not the site (see tppo/cache.py).
-        {"BACKEND": "tppo.cache.FailOpenRedisCache", "LOCATION": CACHE_URL}
+        {"BACKEND": "core.cache.FailOpenRedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -255,16 +258,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "build-monthly-summaries": {
-        "task": "reports.tasks.build_previous_month_summaries_task",
+        "task": "reports.tasks.summaries_build_task",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
     },
-    # Jobs that could not be queued while the broker was down (tppo/jobs.py).
-    "requeue-pending-jobs": {
-        "task": "tppo.tasks.requeue_jobs_task",
-        "schedule": crontab(minute="*/10"),
-    },
     "remind-missing-returns": {
-        "task": "reports.tasks.remind_missing_returns_task",
+        "task": "reports.tasks.returns_remind_task",
         "schedule": crontab(
             minute=0, hour=8, day_of_month=env.int("RETURN_REMINDER_DAY", default=6)
         ),
@@ -283,11 +281,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "tppo.api.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "tppo.api_base.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "core.api.errors.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "core.api.base.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env.str("API_THROTTLE_RATE", default="600/min")},
-    "EXCEPTION_HANDLER": "tppo.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "PAGE_SIZE": 50,
 }
 
@@ -305,7 +303,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "tppo.api_base.text_parameters_refuse_nul",
+        "core.api.base.text_parameters_refuse_nul",
     ],
     # Code lists that share a field name (`kind`, `stage`, `status`) get names of their own
     # instead of hashed ones, so the schema is stable and `check --deploy` stays clean.

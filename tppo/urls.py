@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from agencies.otp import otp_setup, otp_verify
+from reports.dashboard import dashboard
 
 from .health import healthz
 
@@ -21,5 +22,7 @@ urlpatterns = [
     path("kasus/", include("cases.urls")),
     path("korban/", include("victims.urls")),
     path("laporan/", include("reports.urls")),
+    # The home page is the task-force dashboard (Beranda), from the top app that reads all.
+    path("", dashboard, name="home"),
     path("", include("agencies.urls")),
 ]

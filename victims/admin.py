@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.scoping import may_see_identities
+from core.http import client_ip
 
-from .models import Consent, IdentityAccess, Victim, VictimService
+from .models import Consent, Victim, VictimService
 from .services import identity_read
 
 
@@ -56,7 +57,7 @@ class VictimAdmin(ScopedAdmin):
             user=request.user,
             victim=obj,
             channel="admin:victim",
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
         if identity is None:
             return "—"
@@ -80,30 +81,4 @@ class VictimServiceAdmin(ScopedAdmin):
     readonly_fields = [f.name for f in VictimService._meta.fields]
 
     def has_add_permission(self, request):
-        return False
-
-
-@admin.register(IdentityAccess)
-class IdentityAccessAdmin(admin.ModelAdmin):
-    """The access log: read-only for everyone, superusers included."""
-
-    list_display = ["accessed_at", "user", "victim", "channel", "ip_address"]
-    list_filter = ["channel", "accessed_at"]
-    search_fields = ["user__username", "victim__code"]
-    list_select_related = ["user", "victim"]
-    date_hierarchy = "accessed_at"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(victim__in=Victim.objects.identities_visible_to(request.user))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies.scoping import case_scope, identity_scope
-from tppo.crypto import EncryptedDateField, EncryptedTextField
+from core.crypto import EncryptedDateField, EncryptedTextField
 
 from .codes import (
     ConsentBasis,
@@ -287,45 +287,3 @@ class Consent(models.Model):
             errors["withdrawn_on"] = _("Tanggal dicabut tidak boleh sebelum tanggal persetujuan.")
         if errors:
             raise ValidationError(errors)
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The identity access log is append-only.")
-
-    def delete(self):
-        raise PermissionError("The identity access log is append-only.")
-
-
-class IdentityAccess(models.Model):
-    """Every view of an identity: who, when, which victim, through what, from where.
-
-    Append-only: the model refuses updates and deletes, and on PostgreSQL a trigger
-    refuses them too (see the migration)."""
-
-    ERASURE = "erasure"
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="+")
-    accessed_at = models.DateTimeField(default=timezone.now, db_index=True)
-    channel = models.CharField(_("melalui"), max_length=60)
-    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-accessed_at", "-id"]
-        verbose_name = _("akses identitas")
-        verbose_name_plural = _("log akses identitas")
-        indexes = [models.Index(fields=["user", "accessed_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} → {self.victim_id} @ {self.accessed_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("The identity access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The identity access log is append-only.")

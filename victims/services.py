@@ -7,27 +7,22 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Regency, User
 from agencies.scoping import may_write, role_of, sees_everything
-from tppo.crypto import nik_hash, normalise_nik
-from tppo.sequences import next_number
+from audit.services import erasure_record, identity_access_record
+from core.crypto import nik_hash, normalise_nik
+from core.sequences import next_number
 
 from .codes import ServiceStatus, ServiceType
-from .models import Consent, IdentityAccess, Victim, VictimIdentity, VictimService
+from .models import Consent, Victim, VictimIdentity, VictimService
 
 IDENTITY_FIELDS = ("full_name", "nik", "birth_date", "phone", "address", "guardian")
 NIK_PATTERN = re.compile(r"^\d{16}$")
 ERASURE_REFERENCE_MAX = 100
-
-# Hooks for the audit (in reports, which victims does not import): sent inside the
-# transaction that wrote the access-log row, with that row as `access`.
-identity_viewed = Signal()  # kwargs: access
-identity_erased = Signal()  # kwargs: access, reference
 
 
 def identity_validate(data: dict) -> dict:
@@ -152,11 +147,7 @@ def identity_read(
 ) -> VictimIdentity | None:
     """The identity, for a user allowed to see it; every read is written to the access log."""
     _check_identity_access(user, victim)
-    access = IdentityAccess.objects.create(
-        user=user, victim=victim, channel=channel[:60], ip_address=ip_address
-    )
-    # The audit counts the user's views of the day and alerts the administrators.
-    identity_viewed.send(sender=IdentityAccess, access=access)
+    identity_access_record(user=user, victim=victim, channel=channel, ip_address=ip_address)
     return VictimIdentity.objects.filter(victim=victim).first()
 
 
@@ -204,10 +195,7 @@ def identity_erase(
         identity.nik_hash = ""
         identity.erased_at = timezone.now()
         identity.save()
-    access = IdentityAccess.objects.create(
-        user=by, victim=victim, channel=IdentityAccess.ERASURE, ip_address=ip_address
-    )
-    identity_erased.send(sender=IdentityAccess, access=access, reference=reference)
+    erasure_record(by=by, victim=victim, reference=reference, ip_address=ip_address)
 
 
 def identities_reencrypt(batch_size: int = 500) -> int:

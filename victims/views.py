@@ -20,10 +20,12 @@ from agencies.scoping import (
     may_write,
     sees_everything,
 )
+from audit.models import IdentityAccess
+from core.http import client_ip
 
 from . import services
 from .forms import IdentityEraseForm, ReferralAnswerForm, ServiceForm, VictimFilterForm
-from .models import IdentityAccess, Victim, VictimIdentity, VictimService
+from .models import Victim, VictimIdentity, VictimService
 
 PAGE_SIZE = 25
 ACCESS_LOG_SIZE = 10
@@ -99,7 +101,7 @@ def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user,
         victim=victim,
         channel=WEB_CHANNEL,
-        ip_address=request.META.get("REMOTE_ADDR"),
+        ip_address=client_ip(request),
     )
     response = _detail(request, victim, revealed=True, identity=identity)
     add_never_cache_headers(response)  # an identity must not stay in any cache
@@ -193,7 +195,7 @@ def identity_erase(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     victim=victim,
                     reference=form.cleaned_data["reference"],
-                    ip_address=request.META.get("REMOTE_ADDR"),
+                    ip_address=client_ip(request),
                 )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins
 
 from agencies.models import Agency, Regency
-from tppo.api_base import ApiViewSet, RegencyCodeFilter, TrueFalseFilter, UpdatedSinceFilter
+from core.api.base import RegencyCodeFilter, TrueFalseFilter, UpdatedSinceFilter
 
+from .access import ApiViewSet
 from .serializers import AgencySerializer, RegencySerializer
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.codes import PerpetratorKind
 from cases.filters import CaseFilter
 from cases.models import Involvement, Perpetrator
-from tppo.api_base import IdFilter, RegencyCodeFilter, UpdatedSinceFilter
+from core.api.base import IdFilter, RegencyCodeFilter, UpdatedSinceFilter
 
 
 class CaseApiFilter(CaseFilter):

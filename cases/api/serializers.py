@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from agencies.api.access import RoleRestrictedFieldsMixin, shows_identities
 from agencies.models import Regency
 from cases.codes import (
     CODE_ATTRS,
@@ -38,15 +39,13 @@ from cases.models import (
     Perpetrator,
     StageEvent,
 )
-from tppo.api_base import (
-    RoleRestrictedFieldsMixin,
+from core.api.base import (
     RowFields,
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
     StrictRegexField,
     StrictSlugRelatedField,
-    shows_identities,
 )
 from victims.api.serializers import VictimBriefSerializer, VictimInputSerializer
 

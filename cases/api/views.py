@@ -11,6 +11,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from agencies.api.access import ApiViewSet
 from cases.models import Case, Involvement, Perpetrator
 from cases.services import (
     StaleVersion,
@@ -20,8 +21,7 @@ from cases.services import (
     case_update,
     submission_fingerprint,
 )
-from tppo.api import Conflict, PreconditionFailed, PreconditionRequired, service_errors
-from tppo.api_base import ApiViewSet
+from core.api.errors import Conflict, PreconditionFailed, PreconditionRequired, service_errors
 from victims.api.serializers import VICTIM_RENAMES
 
 from .filters import CaseApiFilter, PerpetratorFilter

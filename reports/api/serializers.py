@@ -2,11 +2,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.base import StrictBooleanField, StrictCharField
+from core.periods import PERIOD_PATTERN
 from reports.models import MonthlySummary, UnitReturn
-from reports.periods import PERIOD_PATTERN
-from tppo.api_base import StrictBooleanField, StrictCharField
 
-# What reports.periods.parse_period accepts: a month from the year 2000 on.
+# What core.periods.parse_period accepts: a month from the year 2000 on.
 PERIOD_SCHEMA_PATTERN = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"
 
 

@@ -8,12 +8,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status
 from rest_framework.response import Response
 
-from reports.audit.services import export_record, summary_rows
-from reports.models import ExportChannel, ExportFormat, ExportKind, MonthlySummary, UnitReturn
-from reports.periods import parse_period
+from agencies.api.access import ApiViewSet
+from audit.models import ExportChannel, ExportFormat, ExportKind
+from audit.services import export_record
+from core.api.base import REGENCY_CODE
+from core.http import client_ip
+from core.periods import parse_period
+from reports.exports import summary_rows
+from reports.models import MonthlySummary, UnitReturn
 from reports.selectors import summaries_visible_to
 from reports.services import may_file_returns, unit_return_file
-from tppo.api_base import REGENCY_CODE, ApiViewSet
 
 from .serializers import (
     PERIOD_SCHEMA_PATTERN,
@@ -159,7 +163,7 @@ class MonthlySummaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
             fmt=ExportFormat.JSON,
             channel=ExportChannel.API,
             row_count=len(results),
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
         return response
 
@@ -173,6 +177,6 @@ class MonthlySummaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
             channel=ExportChannel.API,
             summary=summary,
             row_count=summary_rows(summary),
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
         return Response(data)

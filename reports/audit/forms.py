@@ -7,9 +7,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from reports.models import ExportChannel, ExportFormat, ExportKind
-
-from .services import day_bounds
+from audit.models import ExportChannel, ExportFormat, ExportKind
+from core.periods import day_bounds
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ALL = [("", _("Semua"))]

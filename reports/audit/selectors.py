@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from agencies.scoping import sees_everything
-from reports.models import ExportLog, IdentityAlert
-from victims.models import IdentityAccess
+from audit.models import ExportLog, IdentityAccess, IdentityAlert
 
 
 def may_audit(user) -> bool:

@@ -3,9 +3,9 @@ from datetime import date
 import pytest
 
 from cases.models import Case, StageEvent
+from core.models import Counter
 from tests.api.helpers import api_client, case_payload, keys_in, victim_payload
 from tests.factories import make_case
-from tppo.models import Counter
 from victims.models import Victim, VictimIdentity
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.throttling import UserRateThrottle
 
 from cases.models import Case
+from core.api.errors import exception_handler
 from tests.api.helpers import api_client, case_payload
-from tppo.api import exception_handler
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,10 @@
 import pytest
 
 from agencies.models import Agency
+from audit.models import IdentityAccess
 from tests.api.helpers import api_client
 from tests.factories import make_case
-from victims.models import IdentityAccess, VictimService
+from victims.models import VictimService
 
 pytestmark = pytest.mark.django_db
 

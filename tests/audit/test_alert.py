@@ -10,11 +10,10 @@ from django.core import mail
 from django.db import transaction
 
 from agencies.models import Agency, Role
-from reports.audit.services import alert_recipients, identity_views_alert, identity_views_on
-from reports.models import IdentityAlert
+from audit.models import IdentityAccess, IdentityAlert
+from audit.services import alert_recipients, identity_views_alert, identity_views_on
 from tests.audit.conftest import NAME, NIK, case_with_victims
 from tests.factories import UserFactory
-from victims.models import IdentityAccess
 from victims.services import identity_erase, identity_read
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +116,7 @@ def test_the_next_day_counts_afresh(unit_bjm, mail_admin, django_capture_on_comm
         for i in range(n):
             with django_capture_on_commit_callbacks(execute=True):
                 access = access_at(unit_bjm, victim, start + timedelta(minutes=i))
-                identity_views_alert(sender=IdentityAccess, access=access)
+                identity_views_alert(access)
 
     day_of_views(first, THRESHOLD + 2)
     assert len(mail.outbox) == 1

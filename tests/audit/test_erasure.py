@@ -6,11 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from reports.models import ErasureLog, MonthlySummary
+from audit.models import ErasureLog, IdentityAccess
+from reports.models import MonthlySummary
 from reports.services import summaries_build
 from tests.audit.conftest import NAME, NIK, case_with_victims
 from tests.conftest import client_for
-from victims.models import IdentityAccess, Victim, VictimIdentity
+from victims.models import Victim, VictimIdentity
 from victims.services import identity_erase
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from reports.models import ExportLog, MonthlySummary, SummaryVersion
+from audit.models import ExportLog
+from reports.models import MonthlySummary, SummaryVersion
 from reports.services import summaries_build
 from tests.conftest import client_for, requires_postgres
 from tests.factories import make_case
@@ -125,7 +126,7 @@ def test_the_export_log_refuses_change_and_delete(built, province):
 
 @requires_postgres
 def test_the_database_refuses_to_change_the_audit_tables(built, province):
-    from reports.models import ErasureLog
+    from audit.models import ErasureLog
     from victims.models import Victim
     from victims.services import identity_erase
 

@@ -10,11 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import Agency
-from reports.audit.services import export_record
-from reports.models import ExportChannel, ExportFormat, ExportKind
+from audit.models import ExportChannel, ExportFormat, ExportKind, IdentityAccess
+from audit.services import export_record
 from tests.audit.conftest import NAME, NIK, case_with_victims
 from tests.conftest import client_for
-from victims.models import IdentityAccess
 from victims.services import identity_read
 
 pytestmark = pytest.mark.django_db

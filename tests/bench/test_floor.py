@@ -6,9 +6,9 @@ from datetime import datetime
 import pytest
 from rest_framework.test import APIRequestFactory, force_authenticate
 
+from scripts.bench.floor import case_list_floor
 from tests.conftest import client_for, requires_postgres
 from tests.factories import make_case, victim_data
-from tppo.bench_floor import case_list_floor
 
 pytestmark = [requires_postgres, pytest.mark.django_db]
 

@@ -3,10 +3,10 @@
 import pytest
 from django.utils import timezone
 
+from audit.models import IdentityAccess
 from cases.models import Case
 from tests.browser.conftest import screenshot
 from tests.factories import PASSWORD, make_case
-from victims.models import IdentityAccess
 
 # The live server runs in another thread: the data must be committed, and the seeded
 # reference data (regencies, agencies) is restored after each test.
@@ -36,7 +36,7 @@ def _fill_victim(page, index: int, *, sex: str, age: int, name: str, nik: str) -
     page.fill(p + "nik", nik)
 
 
-def test_unit_officer_records_follows_and_closes_a_case(open_page, unit_bjm, live_server):
+def test_unit_officer_records_a_case_and_follows_it_to_a_verdict(open_page, unit_bjm, live_server):
     today = timezone.localdate().isoformat()
     page = open_page(unit_bjm, PASSWORD)
     assert page.locator("h1").first.inner_text().startswith("Selamat datang")

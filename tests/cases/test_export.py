@@ -6,15 +6,14 @@ import io
 from datetime import date
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.exports import case_list_exported
+from audit.models import ExportLog
 from cases.models import Case
 from cases.services import case_record_stage
-from reports.models import ExportLog
 from tests.conftest import client_for
 from tests.factories import make_case, perpetrator_data, victim_data
 
@@ -159,11 +158,15 @@ def test_the_export_is_logged_before_it_leaves(bjm_case, tanbu_case, regency_bjm
 
 
 def test_no_export_leaves_unlogged(bjm_case, unit_bjm, monkeypatch):
-    """Without the export log listening (reports.audit), the export refuses to run."""
-    monkeypatch.setattr(case_list_exported, "receivers", [])
-    monkeypatch.setattr(case_list_exported, "sender_receivers_cache", {})
-    with pytest.raises(ImproperlyConfigured):
-        client_for(unit_bjm).get(URL)
+    """When the export log cannot be written, no byte of the export goes out."""
+
+    def log_fails(**kwargs):
+        raise DatabaseError("the export log is unavailable")
+
+    monkeypatch.setattr("cases.exports.export_record", log_fails)
+    with pytest.raises(DatabaseError):
+        b"".join(client_for(unit_bjm).get(URL).streaming_content)
+    assert not ExportLog.objects.exists()
 
 
 @pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+62 811", "-1+1", "@SUM(A1)"])

@@ -2,9 +2,10 @@
 
 import pytest
 
+from audit.models import IdentityAccess
 from cases.models import Case, Involvement, Perpetrator, StageEvent
 from tests.factories import make_case
-from victims.models import Consent, IdentityAccess, Victim, VictimIdentity, VictimService
+from victims.models import Consent, Victim, VictimIdentity, VictimService
 from victims.services import consent_record, service_create
 
 pytestmark = pytest.mark.django_db

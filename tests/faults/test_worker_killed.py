@@ -87,7 +87,7 @@ def send(period: str) -> None:
     from tppo.celery import app
 
     with app.connection_for_write(BROKER) as conn:
-        app.send_task("reports.tasks.build_summaries_task", args=[period], connection=conn)
+        app.send_task("reports.tasks.summaries_build_task", args=[period], connection=conn)
 
 
 def wait_for(predicate, worker, what: str, timeout: float = 90) -> None:

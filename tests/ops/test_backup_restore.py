@@ -10,9 +10,9 @@ import psycopg2
 import pytest
 from django.db import connection
 
+from core.crypto import decrypt
 from tests.conftest import requires_postgres
 from tests.factories import make_case, victim_data
-from tppo.crypto import decrypt
 
 pytestmark = [
     requires_postgres,

@@ -246,7 +246,7 @@ def test_a_new_day_is_a_new_entry(unit_bjm, monkeypatch):
     make_case(unit_bjm, reported_on=first, occurred_from=None, occurred_to=None)
     assert dashboard(unit_bjm)[0]["cases"]["month"] == 1
     next_month = (first + timedelta(days=32)).replace(day=1)
-    monkeypatch.setattr("tppo.views.timezone.localdate", lambda: next_month)
+    monkeypatch.setattr("reports.dashboard.timezone.localdate", lambda: next_month)
     assert dashboard(unit_bjm)[0]["cases"]["month"] == 0
 
 
@@ -278,8 +278,8 @@ DEAD = "redis://127.0.0.1:1/0"
 
 
 def test_with_redis_down_the_dashboard_is_computed_every_time(unit_bjm, settings, monkeypatch):
-    monkeypatch.setattr("tppo.cache._down_until", {})
-    settings.CACHES = {"default": {"BACKEND": "tppo.cache.FailOpenRedisCache", "LOCATION": DEAD}}
+    monkeypatch.setattr("core.cache._down_until", {})
+    settings.CACHES = {"default": {"BACKEND": "core.cache.FailOpenRedisCache", "LOCATION": DEAD}}
     assert cases_this_year(unit_bjm) == 0
     today_case(unit_bjm)  # not even committed: nothing is cached to invalidate
     assert cases_this_year(unit_bjm) == 1
@@ -299,8 +299,8 @@ def redis_cache(settings, monkeypatch):
         redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
     except redis.RedisError:
         pytest.skip("Redis does not answer")
-    monkeypatch.setattr("tppo.cache._down_until", {})
-    settings.CACHES = {"default": {"BACKEND": "tppo.cache.FailOpenRedisCache", "LOCATION": url}}
+    monkeypatch.setattr("core.cache._down_until", {})
+    settings.CACHES = {"default": {"BACKEND": "core.cache.FailOpenRedisCache", "LOCATION": url}}
     from django.core.cache import cache
 
     cache.clear()
@@ -313,7 +313,7 @@ def test_a_write_made_while_redis_was_unreachable_is_not_hidden_afterwards(
 ):
     from redis.exceptions import ConnectionError as RedisConnectionError
 
-    import tppo.cache
+    import core.cache
 
     assert cases_this_year(unit_bjm) == 0  # cached in Redis
     with monkeypatch.context() as outage:
@@ -324,9 +324,9 @@ def test_a_write_made_while_redis_was_unreachable_is_not_hidden_afterwards(
         outage.setattr("django.core.cache.backends.redis.RedisCacheClient.set", unreachable)
         with commit():
             today_case(unit_bjm)  # its new generation is lost with Redis
-    assert tppo.cache._down_until  # the outage was noticed
+    assert core.cache._down_until  # the outage was noticed
     # Redis answers again once the retry time has passed.
-    for location in tppo.cache._down_until:
-        tppo.cache._down_until[location] = 0.0
+    for location in core.cache._down_until:
+        core.cache._down_until[location] = 0.0
     assert cases_this_year(unit_bjm) == 1
-    assert not tppo.cache._down_until
+    assert not core.cache._down_until

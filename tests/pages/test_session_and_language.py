@@ -8,8 +8,8 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
+from core.templatetags.tppo_tags import url_if_exists
 from tests.factories import make_case
-from tppo.templatetags.tppo_tags import url_if_exists
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import Agency
+from audit.models import IdentityAccess
 from tests.conftest import client_for
 from tests.factories import make_case
-from victims.models import IdentityAccess, VictimService
+from victims.models import VictimService
 from victims.services import service_create
 
 pytestmark = pytest.mark.django_db

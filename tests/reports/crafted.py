@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from agencies.models import Agency
 from cases.services import case_record_stage
+from core.periods import is_late
 from reports.models import UnitReturn
-from reports.periods import is_late
 from tests.factories import make_case, perpetrator_data, victim_data
 from victims.services import service_create
 

@@ -4,10 +4,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.periods import month_start, previous_month
 from reports.models import MonthlySummary, SummaryVersion, checksum_of
-from reports.periods import month_start, previous_month
 from reports.services import summaries_build
-from reports.tasks import build_previous_month_summaries_task, build_summaries_task
+from reports.tasks import returns_remind_task, summaries_build_task
 from tests.reports.crafted import MARCH, build
 
 pytestmark = pytest.mark.django_db
@@ -73,9 +73,9 @@ def test_the_command_and_the_tasks_run_the_same_service(crafted, capsys):
     call_command("build_summaries", "--period", "2026-03")
     expected = snapshot()
     assert "28" in capsys.readouterr().out
-    assert build_summaries_task.apply(args=["2026-03"]).get() == 28
+    assert summaries_build_task.apply(args=["2026-03"]).get() == 28
     assert snapshot() == expected
-    assert build_previous_month_summaries_task.apply().get() == 28  # last month: October
+    assert summaries_build_task.apply().get() == 28  # last month: October
     last = previous_month(month_start(timezone.localdate()))
     assert MonthlySummary.objects.filter(period=last).count() == 28
 
@@ -90,7 +90,7 @@ def test_the_command_refuses_a_bad_period():
 def test_tasks_are_configured_for_retries_and_late_acks():
     from django.db import OperationalError
 
-    for task in (build_summaries_task, build_previous_month_summaries_task):
+    for task in (summaries_build_task, returns_remind_task):
         assert task.acks_late is True
         assert OperationalError in task.autoretry_for
         assert task.retry_backoff
@@ -136,3 +136,13 @@ def test_building_all_summaries_reads_their_figures_once(crafted, unit_bjm):
     # 10: its savepoint and release, and two upserts (each a savepoint, a locking select,
     # an update, a release). Not 14 times the figures' reads.
     assert count() == first <= 37 + 1 + 14 * 10
+
+
+def test_every_task_is_named_after_the_service_it_wraps():
+    from reports import services
+    from tppo.celery import app
+
+    ours = sorted(name for name in app.tasks if name.startswith("reports."))
+    assert ours == ["reports.tasks.returns_remind_task", "reports.tasks.summaries_build_task"]
+    for name in ours:
+        assert hasattr(services, name.rsplit(".", 1)[1].removesuffix("_task"))

@@ -11,11 +11,11 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from agencies.models import Agency
+from core.periods import is_late
 from reports.models import ReturnReminder, UnitReturn
-from reports.periods import is_late
 from reports.selectors import reporting_grid
 from reports.services import returns_remind, unit_return_file
-from reports.tasks import remind_missing_returns_task
+from reports.tasks import returns_remind_task
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +130,7 @@ def test_reminder_goes_to_exactly_the_units_that_have_not_filed_once(unit_bjm, o
     outsider.email = "tanbu@polri.example"
     outsider.save()
     unit_return_file(by=unit_bjm, period="2026-03")
-    sent = remind_missing_returns_task.apply(args=["2026-03"]).get()
+    sent = returns_remind_task.apply(args=["2026-03"]).get()
     # 12 units have not filed; 2 of them can be reached (agency email, or a user's email)
     assert sent == 2
     assert sorted(m.to[0] for m in mail.outbox) == [
@@ -139,13 +139,13 @@ def test_reminder_goes_to_exactly_the_units_that_have_not_filed_once(unit_bjm, o
     ]
     assert "2026-03" in mail.outbox[0].subject
     assert ReturnReminder.objects.count() == 2
-    assert remind_missing_returns_task.apply(args=["2026-03"]).get() == 0  # once
+    assert returns_remind_task.apply(args=["2026-03"]).get() == 0  # once
     assert len(mail.outbox) == 2
     assert returns_remind(period="2026-02") == 2  # another month is another reminder
 
 
 def test_demo_returns_fill_the_grid_deterministically(admin_user, province):
-    from reports.demo import demo_returns_seed
+    from demo.returns import demo_returns_seed
 
     made = demo_returns_seed(seed=7)
     assert made > 0

@@ -71,7 +71,7 @@ def send(period: str) -> None:
 
     # send_task never runs in-process, whatever the eager setting of this test process.
     with app.connection_for_write(BROKER) as conn:
-        app.send_task("reports.tasks.build_summaries_task", args=[period], connection=conn)
+        app.send_task("reports.tasks.summaries_build_task", args=[period], connection=conn)
 
 
 def wait_for(predicate, worker, timeout: float = 120) -> None:

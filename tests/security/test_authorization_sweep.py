@@ -177,7 +177,7 @@ def test_no_list_or_page_leaks_what_the_role_may_not_see(world, personas, person
 
 
 def test_only_allowed_roles_reveal_an_identity_and_each_reveal_is_logged(world, personas):
-    from victims.models import IdentityAccess
+    from audit.models import IdentityAccess
 
     path = f"/korban/{world['victim']}/identitas/"
     api_path = f"/api/v1/victims/{world['victim_code']}/"

@@ -12,5 +12,5 @@ def test_production_without_a_shared_cache_is_flagged(settings):
 
 
 def test_production_with_redis_is_not_flagged(settings):
-    ids = _ids(settings, BACKEND="tppo.cache.FailOpenRedisCache", LOCATION="redis://x:6379/1")
+    ids = _ids(settings, BACKEND="core.cache.FailOpenRedisCache", LOCATION="redis://x:6379/1")
     assert "tppo.W001" not in ids

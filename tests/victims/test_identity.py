@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.http import Http404
 
+from audit.models import IdentityAccess
+from core.crypto import _fernet
 from tests.factories import make_case, victim_data
-from tppo.crypto import _fernet
-from victims.models import IdentityAccess, Victim, VictimIdentity
+from victims.models import Victim, VictimIdentity
 from victims.services import identity_erase, identity_read
 
 pytestmark = pytest.mark.django_db

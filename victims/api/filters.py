@@ -3,7 +3,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from agencies.scoping import case_scope
-from tppo.api_base import IdFilter, RegencyCodeFilter, TrueFalseFilter, UpdatedSinceFilter
+from core.api.base import IdFilter, RegencyCodeFilter, TrueFalseFilter, UpdatedSinceFilter
 from victims.codes import ServiceStatus, ServiceType, Sex, VictimStatus
 from victims.models import Victim, VictimService
 

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from agencies.api.access import RoleRestrictedFieldsMixin
 from agencies.models import Agency, Regency
-from tppo.api_base import (
+from core.api.base import (
     MAX_ID,
-    RoleRestrictedFieldsMixin,
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,

@@ -14,9 +14,10 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from agencies.api.access import ApiViewSet
 from agencies.scoping import case_scope, may_see_identities
-from tppo.api import service_errors
-from tppo.api_base import ApiViewSet
+from core.api.errors import service_errors
+from core.http import client_ip
 from victims.models import Victim, VictimService
 from victims.services import identity_read, service_create, service_transition
 
@@ -31,10 +32,6 @@ from .serializers import (
 )
 
 IDENTITY_CHANNEL = "api:victim_detail"
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def visible_victims(user):

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import simple_history.models
-import tppo.crypto
+import core.crypto
 from django.conf import settings
 from django.db import migrations, models
 
@@ -138,12 +138,12 @@ class Migration(migrations.Migration):
             name='VictimIdentity',
             fields=[
                 ('victim', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='identity', serialize=False, to='victims.victim')),
-                ('full_name', tppo.crypto.EncryptedTextField(blank=True, verbose_name='nama lengkap')),
-                ('nik', tppo.crypto.EncryptedTextField(blank=True, verbose_name='NIK')),
-                ('birth_date', tppo.crypto.EncryptedDateField(blank=True, null=True, verbose_name='tanggal lahir')),
-                ('phone', tppo.crypto.EncryptedTextField(blank=True, verbose_name='telepon')),
-                ('address', tppo.crypto.EncryptedTextField(blank=True, verbose_name='alamat')),
-                ('guardian', tppo.crypto.EncryptedTextField(blank=True, verbose_name='orang tua/wali')),
+                ('full_name', core.crypto.EncryptedTextField(blank=True, verbose_name='nama lengkap')),
+                ('nik', core.crypto.EncryptedTextField(blank=True, verbose_name='NIK')),
+                ('birth_date', core.crypto.EncryptedDateField(blank=True, null=True, verbose_name='tanggal lahir')),
+                ('phone', core.crypto.EncryptedTextField(blank=True, verbose_name='telepon')),
+                ('address', core.crypto.EncryptedTextField(blank=True, verbose_name='alamat')),
+                ('guardian', core.crypto.EncryptedTextField(blank=True, verbose_name='orang tua/wali')),
                 ('nik_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
                 ('erased_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='dihapus pada')),
                 ('updated_at', models.DateTimeField(auto_now=True)),

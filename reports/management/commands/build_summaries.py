@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.periods import format_period, parse_period
+from core.periods import format_period, parse_period
 from reports.services import summaries_build
 
 

@@ -1,0 +1,39 @@
+"""The dashboard (Beranda): where the user's part of the province stands, in a fixed
+number of queries whatever the number of cases; the aggregates come from the cache when
+nothing they count has changed (see `cases.selectors.dashboard_aggregates`)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from agencies.views import who_context
+from cases import selectors
+
+from .selectors import reporting_grid
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    periods = selectors.Periods.of(timezone.localdate())
+    stale, stale_count = selectors.stale_cases(user, periods.today)
+    overdue, overdue_count = selectors.overdue_first_aid(user, periods.today)
+    referrals, referral_count = selectors.referrals_awaiting(user)
+    aggregates = selectors.dashboard_aggregates(user, periods)
+    context = who_context(user) | {
+        "periods": periods,
+        "figures": aggregates["figures"],
+        "charts": selectors.dashboard_charts(aggregates["charts"]),
+        "stale": stale,
+        "stale_count": stale_count,
+        "stale_days": selectors.STALE_AFTER_DAYS,
+        "overdue": overdue,
+        "overdue_count": overdue_count,
+        "first_aid_days": selectors.FIRST_AID_DUE_DAYS,
+        "first_aid_window": selectors.FIRST_AID_WINDOW_DAYS,
+        "referrals": referrals,
+        "referral_count": referral_count,
+        "grid": reporting_grid(user),
+    }
+    return render(request, "reports/dashboard.html", context)
