@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run test lint format messages bench worker check-compose
+.PHONY: setup run test lint format messages bench worker check-compose mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,3 +68,12 @@ bench: setup
 LOADTEST_ARGS ?=
 loadtest: setup
 	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
+
+# Mutation testing of the access rule, the services, the identity hash and the suppression
+# module (mutmut; configured in pyproject.toml). Long: run it by hand, then
+# `$(BIN)/mutmut results` lists the survivors. MUTATE_ARGS narrows it, e.g. to one module:
+# make mutate MUTATE_ARGS="agencies.scoping*"
+MUTATE_ARGS ?=
+mutate: setup
+	$(BIN)/mutmut run $(MUTATE_ARGS)
+	$(BIN)/mutmut results
