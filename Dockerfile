@@ -9,6 +9,7 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml ./
+# .dockerignore lets in only the product's files: never .env, .venv or var/.
 COPY . .
 RUN pip install . \
  && DEBUG=1 SECRET_KEY=build python manage.py collectstatic --noinput \
