@@ -45,6 +45,27 @@ def decrypt(token: str) -> str:
         ) from exc
 
 
+def key_fingerprint() -> str:
+    """A short fingerprint of the key that encrypts (the first one): tells operators which
+    key a process runs with, without revealing the key."""
+    keys = settings.FIELD_ENCRYPTION_KEYS
+    return hashlib.sha256(keys[0].encode()).hexdigest()[:12] if keys else ""
+
+
+def readable(token: str, *, newest_only: bool = False) -> bool:
+    """Whether a stored token decrypts: with any configured key, or with the newest alone
+    (which must hold before an older key is removed)."""
+    keys = settings.FIELD_ENCRYPTION_KEYS
+    if not keys:
+        return False
+    box = Fernet(keys[0]) if newest_only else fernet()
+    try:
+        box.decrypt(token.encode())
+    except (InvalidToken, ValueError):
+        return False
+    return True
+
+
 def normalise_nik(nik: str) -> str:
     return re.sub(r"\D", "", nik or "")
 

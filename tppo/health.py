@@ -1,4 +1,5 @@
-"""Liveness of the parts the system needs: database, cache, broker."""
+"""Liveness of the parts the system needs: database, cache, broker, and the keys (a sample
+identity decrypts with the keys this process holds)."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -8,6 +9,9 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
+
+from core.crypto import key_fingerprint
+from victims.services import identities_verify
 
 
 def _check_database() -> None:
@@ -19,6 +23,14 @@ def _check_cache() -> None:
     cache.set("healthz", "ok", 10)
     if cache.get("healthz") != "ok":
         raise RuntimeError("cache did not return what was stored")
+
+
+def _check_identities() -> str:
+    """A restore under the wrong key passes migrate and check; here it shows."""
+    checked, failing = identities_verify(newest_only=False, limit=20)
+    if failing:
+        raise RuntimeError("identities do not decrypt with the configured keys")
+    return "ok" if checked else "none stored"
 
 
 def _check_broker() -> str:
@@ -33,7 +45,12 @@ def _check_broker() -> str:
 @never_cache
 @require_GET
 def healthz(request):
-    checks = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+    checks = {
+        "database": _check_database,
+        "cache": _check_cache,
+        "broker": _check_broker,
+        "identities": _check_identities,
+    }
     status, healthy = {}, True
     for name, check in checks.items():
         try:
@@ -42,6 +59,10 @@ def healthz(request):
             status[name] = "error"
             healthy = False
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": status},
+        {
+            "status": "ok" if healthy else "error",
+            "checks": status,
+            "encryption_key": key_fingerprint(),
+        },
         status=200 if healthy else 503,
     )

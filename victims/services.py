@@ -7,6 +7,8 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, Regency, User
 from agencies.scoping import may_write, role_of, sees_everything
 from audit.services import erasure_record, identity_access_record
-from core.crypto import nik_hash, normalise_nik
+from core.crypto import EncryptedTextField, nik_hash, normalise_nik, readable
 from core.sequences import next_number
 
 from .codes import ServiceStatus, ServiceType
@@ -210,6 +212,23 @@ def identities_reencrypt(batch_size: int = 500) -> int:
                 identity.save()  # reading decrypts with any key, saving encrypts with the first
                 done += 1
     return done
+
+
+def identities_verify(*, newest_only: bool = True, limit: int | None = None) -> tuple[int, int]:
+    """(identities checked, identities with a field that does not decrypt). With
+    `newest_only`, every field must decrypt with the first key alone: the proof required
+    before an older key is removed. Reads the stored tokens, never the plain values."""
+    encrypted = [
+        f.name for f in VictimIdentity._meta.concrete_fields if isinstance(f, EncryptedTextField)
+    ]
+    rows = VictimIdentity.objects.order_by("pk").annotate(
+        **{f"raw_{c}": Cast(c, TextField()) for c in encrypted}
+    )
+    checked = failing = 0
+    for row in rows.values_list(*[f"raw_{c}" for c in encrypted])[:limit].iterator(2000):
+        checked += 1
+        failing += any(t and not readable(t, newest_only=newest_only) for t in row)
+    return checked, failing
 
 
 # --- Services and referrals -------------------------------------------------------------
