@@ -6,13 +6,10 @@ the models' `clean()`.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Regency, User
 from agencies.scoping import may_create_case_in, may_write, role_of
+from core.crypto import keyed_digest
 from core.sequences import next_number
 from victims.codes import VictimStatus
 from victims.services import victim_create
@@ -99,9 +97,11 @@ def _write_codes(case: Case, codes: dict[str, list[str]]) -> None:
 
 
 def submission_fingerprint(payload: dict) -> str:
-    """A keyed fingerprint of a submission, to tell a retry from a different case."""
+    """A keyed fingerprint of a submission, to tell a retry from a different case. Keyed
+    (it covers identities) with the blind-index key, which does not rotate with SECRET_KEY:
+    a retry is still a retry after a restore elsewhere or a rotation of the other secrets."""
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hmac.new(settings.SECRET_KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
+    return keyed_digest(canonical)
 
 
 def _check_victim_means(victims: list[dict], means_of_control: list[str]) -> dict:
@@ -240,7 +240,12 @@ def case_submit(*, by: User, fingerprint: str, **data) -> tuple[Case, bool]:
     """Idempotent submission: a retry with the same `external_ref` returns the case it
     created before (created=False); a different payload under that reference conflicts.
     The database's unique constraint decides races, not a check before the insert."""
-    ref = data.get("external_ref") or ""
+    ref = (data.get("external_ref") or "").strip()
+    if not ref:
+        # Without a reference a resend cannot be told from a new case: it would be stored twice.
+        raise ValidationError(
+            {"external_ref": _("Nomor rujukan (external_ref) wajib diisi untuk pengiriman kasus.")}
+        )
     agency = data.get("reporting_agency") or by.agency
 
     def existing() -> Case | None:
@@ -308,6 +313,12 @@ def case_update(*, by: User, case: Case, version: int, **changes) -> Case:
             raise ValidationError(
                 {"regency": _("Anda tidak dapat memindahkan kasus ke kabupaten/kota tersebut.")}
             )
+    if case.external_ref and changes.get("external_ref", case.external_ref) != case.external_ref:
+        # The unit's retries are matched on it: a changed reference would let a resend of the
+        # original submission create a second case.
+        raise ValidationError(
+            {"external_ref": _("Nomor rujukan tidak dapat diubah setelah diisi.")}
+        )
     for key, value in changes.items():
         setattr(case, key, value)
     if "destination_country" in changes:

@@ -75,8 +75,15 @@ def nik_hash(nik: str) -> str:
     digits = normalise_nik(nik)
     if not digits:
         return ""
+    return keyed_digest(digits)
+
+
+def keyed_digest(text: str) -> str:
+    """HMAC-SHA-256 under NIK_HASH_KEY: the key that travels with every backup and is never
+    rotated casually (unlike SECRET_KEY), so a digest taken today matches after a restore on
+    another host or a rotation of the other secrets."""
     key = (settings.NIK_HASH_KEY or settings.SECRET_KEY).encode()
-    return hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
 
 
 class EncryptedTextField(models.TextField):

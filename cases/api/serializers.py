@@ -183,6 +183,13 @@ class CaseCreateSerializer(CodeListsMixin, CaseFieldsMixin):
     """A case submission: the case with its victims and perpetrators, stored all or
     nothing. `reporting_agency` is the token's agency."""
 
+    external_ref = StrictCharField(
+        max_length=100,
+        help_text=_(
+            "Wajib: nomor rujukan sistem instansi Anda, unik per instansi, tidak berubah setelah "
+            "diisi. Kirim ulang dengan nilai yang sama aman: tidak membuat kasus kedua."
+        ),
+    )
     regency = StrictSlugRelatedField(slug_field="code", queryset=Regency.objects.all())
     reported_on = serializers.DateField()
     stage = serializers.ChoiceField(
