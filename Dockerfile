@@ -5,7 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 gettext \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --create-home --uid 10001 tppo
+ && useradd --create-home --uid 10001 tppo \
+ && install -d -o tppo /var/lib/tppo-beat
 
 WORKDIR /app
 COPY pyproject.toml ./

@@ -16,7 +16,15 @@ from django.utils.translation import override
 
 from agencies.models import Agency, Regency, User
 from agencies.scoping import may_write
-from core.periods import due_date, format_period, is_late, month_start, parse_period
+from core.periods import (
+    due_date,
+    format_period,
+    is_late,
+    month_start,
+    next_month,
+    parse_period,
+    previous_month,
+)
 
 from .figures import PROVINCE, summaries_figures, summary_figures
 from .models import MonthlySummary, ReturnReminder, SummaryVersion, UnitReturn, checksum_of
@@ -110,14 +118,15 @@ def summary_build(
     return rows[0], rows[1]
 
 
+@transaction.atomic
 def summaries_build(
     *, period, progress: Callable[[str | None], None] | None = None
 ) -> list[MonthlySummary]:
     """The month's summaries for the province and every regency. The figures of all of them
     are read first, one query per figure for all (a few dozen queries, however many cases
-    and regencies); then each summary is written in its own transaction: an interrupted
-    build keeps what it finished, and running it again rebuilds every one to the same
-    content."""
+    and regencies); then all are written in one transaction, so a reader never sees the
+    province of one build beside the regencies of another (a worker killed midway leaves
+    the previous set whole), and running it again rebuilds every one to the same content."""
     period = parse_period(period)
     contents = summaries_figures(period)
     regencies = Regency.objects.in_bulk([key for key in contents if key is not PROVINCE])
@@ -129,6 +138,39 @@ def summaries_build(
             progress(key)
     logger.info("Built %d monthly summaries for %s", len(built), format_period(period))
     return built
+
+
+def summaries_missing(period: date) -> bool:
+    """Whether a month lacks any of its summaries (the province and each regency, both
+    versions)."""
+    expected = (Regency.objects.count() + 1) * len(SummaryVersion.values)
+    return MonthlySummary.objects.filter(period=period).count() < expected
+
+
+def last_closed_month(now=None) -> date:
+    """The month whose summaries are due: last month, from the 1st at 02:00 WITA (before
+    that, the month before it)."""
+    now = timezone.localtime(now)
+    month = month_start(now.date())
+    if now.day == 1 and now.hour < settings.SUMMARY_BUILD_HOUR:
+        month = previous_month(month)
+    return previous_month(month)
+
+
+def monthly_work_catch_up(*, now=None) -> dict[str, int]:
+    """Do whatever of the monthly work is due and not done: last month's summaries if any
+    is missing, and the reminders of the units that still have no return once the reminder
+    day has come. Run often by beat, so a build lost to an outage, a beat that was down at
+    the due minute or a mail server that refused the reminders heals by itself. Every part
+    is idempotent: when nothing is missing, nothing is done."""
+    now = timezone.localtime(now)
+    period = last_closed_month(now)
+    done = {"summaries": 0, "reminders": 0}
+    if summaries_missing(period):
+        done["summaries"] = len(summaries_build(period=period))
+    if now.date() >= next_month(period).replace(day=settings.RETURN_REMINDER_DAY):
+        done["reminders"] = returns_remind(period=period)
+    return done
 
 
 # --- Reminders -------------------------------------------------------------------------
@@ -160,6 +202,8 @@ def returns_remind(*, period) -> int:
             continue
         try:
             with transaction.atomic():
+                # The row is kept only if the mail went: a failed send is tried again on the
+                # next run (monthly_work_catch_up), a sent one never twice.
                 ReturnReminder.objects.create(agency=unit, period=period, recipients=len(to))
                 with override(settings.LANGUAGE_CODE):
                     send_mail(
@@ -181,6 +225,13 @@ def returns_remind(*, period) -> int:
                     )
         except IntegrityError:
             continue  # another worker reminded this unit first
+        except OSError as exc:  # smtplib's errors and refused connections
+            logger.warning(
+                "Return reminder to unit %s not sent (%s); it is tried again on the next run",
+                unit.pk,
+                type(exc).__name__,
+            )
+            continue
         sent += 1
     logger.info("Sent %d return reminders for %s", sent, format_period(period))
     return sent

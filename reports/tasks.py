@@ -9,14 +9,16 @@ from django.utils import timezone
 
 from core.periods import format_period, month_start, previous_month
 
-from .services import returns_remind, summaries_build
+from .services import monthly_work_catch_up, returns_remind, summaries_build
 
+# Retried with backoff up to ten minutes apart, for about two hours: a database outage of an
+# hour costs a late build, not a lost one (and monthly_work_catch_up_task heals the rest).
 RETRY = {
     "autoretry_for": (OperationalError,),
     "retry_backoff": True,
     "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 5,
+    "retry_jitter": False,
+    "max_retries": 16,
     "acks_late": True,
 }
 
@@ -38,3 +40,9 @@ def summaries_build_task(period: str | None = None) -> int:
 def returns_remind_task(period: str | None = None) -> int:
     """Beat, on the reminder day: units that have not filed last month's return."""
     return returns_remind(period=period or _last_month())
+
+
+@shared_task(name="reports.tasks.monthly_work_catch_up_task", **RETRY)
+def monthly_work_catch_up_task() -> dict[str, int]:
+    """Beat, every hour: whatever of last month's work is due and not done."""
+    return monthly_work_catch_up()

@@ -1,17 +1,25 @@
 """Liveness of the parts the system needs: database, cache, broker, and the keys (a sample
 identity decrypts with the keys this process holds)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
 from core.crypto import key_fingerprint
+from reports.services import last_closed_month, summaries_missing
 from victims.services import identities_verify
+
+# How long after its due time (the 1st, 02:00 WITA) a month's build may still be running
+# or healing before a missing summary is reported.
+SUMMARY_GRACE_HOURS = 2
 
 
 def _check_database() -> None:
@@ -41,6 +49,13 @@ def _check_broker() -> str:
     return "ok"
 
 
+def _overdue_work() -> list[str]:
+    """Monthly work that should have been done by now and was not: reported, not fatal (the
+    web still serves), so the status is "degraded" with HTTP 200."""
+    period = last_closed_month(timezone.now() - timedelta(hours=SUMMARY_GRACE_HOURS))
+    return [f"summaries missing for {period:%Y-%m}"] if summaries_missing(period) else []
+
+
 @login_not_required
 @never_cache
 @require_GET
@@ -58,9 +73,14 @@ def healthz(request):
         except Exception:  # noqa: BLE001 - any failure means the part is down
             status[name] = "error"
             healthy = False
+    try:
+        problems = _overdue_work() if healthy else []
+    except Exception:  # noqa: BLE001 - reported, never fatal
+        problems = ["monthly work could not be checked"]
     return JsonResponse(
         {
-            "status": "ok" if healthy else "error",
+            "status": "error" if not healthy else ("degraded" if problems else "ok"),
+            "problems": problems,
             "checks": status,
             "encryption_key": key_fingerprint(),
         },

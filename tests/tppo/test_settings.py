@@ -87,6 +87,19 @@ def test_compose_file_is_valid_and_dependencies_exist():
     assert services["db"]["image"].startswith("postgres:16")
 
 
+def test_beat_keeps_its_schedule_in_a_volume():
+    """Not in /tmp: a recreated beat container must not forget what it already ran."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    beat = data["services"]["beat"]
+    schedule = beat["command"][beat["command"].index("--schedule") + 1]
+    mounts = {m.split(":")[1]: m.split(":")[0] for m in beat["volumes"]}
+    assert any(schedule.startswith(path + "/") for path in mounts), schedule
+    assert all(name in data["volumes"] for name in mounts.values())
+    assert "install -d -o tppo /var/lib/tppo-beat" in (ROOT / "Dockerfile").read_text()
+
+
 def _production_environment() -> dict:
     """What an operator's .env holds in production (see .env.example), with fresh secrets."""
     import base64
