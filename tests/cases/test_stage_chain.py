@@ -67,7 +67,9 @@ def case_at(user, stage: str) -> Case:
 
 def taken(user, case: Case, stage: str, **extra) -> bool:
     try:
-        case_record_stage(by=user, case=case, stage=stage, occurred_on=timezone.localdate(), **extra)
+        case_record_stage(
+            by=user, case=case, stage=stage, occurred_on=timezone.localdate(), **extra
+        )
     except ValidationError:
         return False
     return True
