@@ -225,7 +225,8 @@ def identities_verify(*, newest_only: bool = True, limit: int | None = None) -> 
         **{f"raw_{c}": Cast(c, TextField()) for c in encrypted}
     )
     checked = failing = 0
-    for row in rows.values_list(*[f"raw_{c}" for c in encrypted])[:limit].iterator(2000):
+    tokens = rows.values_list(*[f"raw_{c}" for c in encrypted])
+    for row in tokens[:limit] if limit else tokens.iterator(2000):
         checked += 1
         failing += any(t and not readable(t, newest_only=newest_only) for t in row)
     return checked, failing

@@ -19,10 +19,12 @@ import logging
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, timedelta
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -35,13 +37,45 @@ logger = logging.getLogger("core.api.errors")
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
 
+# How far before its own clock the server's sync mark lies: a write whose transaction began
+# before the read but committed after it carries an earlier `updated_at`; requests end
+# within two minutes (gunicorn's timeout), so none is older than that when it commits.
+SYNC_OVERLAP = timedelta(minutes=2)
+
+
 class Pagination(PageNumberPagination):
-    """`?page=N&page_size=M` (M up to 200); the answer carries `count`, `next`, `previous`
-    and `results`. A malformed page number is a 400; a page past the last one a 404."""
+    """`?page=N&page_size=M` (M up to 200); the answer carries `count`, `next`, `previous`,
+    `results` and `sync_from`: the server's own high-water mark, the `updated_since` for the
+    next sync (never the client's clock). A malformed page number is a 400; a page past the
+    last one a 404."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.sync_from = timezone.now() - SYNC_OVERLAP  # before the rows are read
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["sync_from"] = self.sync_from.astimezone(UTC).isoformat()
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["sync_from"] = {
+            "type": "string",
+            "format": "date-time",
+            "description": str(
+                _(
+                    "Tanda waktu server: kirim sebagai `updated_since` pada sinkronisasi "
+                    "berikutnya (bukan jam sistem Anda)."
+                )
+            ),
+        }
+        schema["required"] = [*schema.get("required", []), "sync_from"]
+        return schema
 
     def get_page_number(self, request, paginator):
         value = request.query_params.get(self.page_query_param) or 1

@@ -20,7 +20,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import UTC, date, datetime
+from datetime import date
 
 RETRY_STATUSES = {429, 502, 503, 504}
 
@@ -112,14 +112,17 @@ class Client:
 
     def sync(self, resource: str, since: str | None, **filters):
         """Every row of `resource` changed since `since` (all rows when None), page by
-        page. Store the time you started as your next `since`. For cases pass
+        page. Afterwards `self.next_since` holds the server's mark (`sync_from` of the
+        first page): store it as your next `since`, never your own clock. For cases pass
         `ordering="id"`: rows then keep their place while you read the pages."""
         query = {"page_size": 200, **filters}
         if since:
             query["updated_since"] = since
         url = f"{resource}/?{urllib.parse.urlencode(query)}"
+        self.next_since = None
         while url:
             _status, _headers, page = self.request("GET", url)
+            self.next_since = self.next_since or page["sync_from"]
             yield from page["results"]
             url = page["next"]
 
@@ -152,7 +155,9 @@ def demo_case(reference: str) -> dict:
 
 def demo(client: Client, out=sys.stdout) -> dict:
     """Submit, retry, update and sync one example case; returns what it saw."""
-    started = datetime.now(UTC).isoformat(timespec="seconds")
+    # The server's mark before our changes (any list page carries it), not our own clock.
+    _status, _headers, page = client.request("GET", "cases/?page_size=1")
+    started = page["sync_from"]
     reference = f"CONTOH-{int(time.time())}"
     case, created = client.submit_case(demo_case(reference))
     print(f"submitted {case['register_no']} (created={created})", file=out)
@@ -182,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             for row in client.sync("cases", args.since, ordering="id"):
                 print(json.dumps(row, ensure_ascii=False))
+            print(f"next --since {client.next_since}", file=sys.stderr)
     except ApiError as error:
         print(error, file=sys.stderr)
         return 1

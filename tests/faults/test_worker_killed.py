@@ -1,4 +1,5 @@
-"""A worker killed in the middle of a summary build: the task is delivered again to another
+"""A worker killed in the middle of a summary build: nothing of the interrupted build is
+visible (a month's summaries are replaced together), the task is delivered again to another
 worker, and the summaries it builds are exactly those of an uninterrupted build."""
 
 import os
@@ -42,8 +43,9 @@ def start_worker():
     redis.Redis.from_url(BROKER).flushdb()  # this suite's own Redis database
     started = []
 
-    def start(name: str, pause: float) -> subprocess.Popen:
+    def start(name: str, pause: float, marker: Path | None = None) -> subprocess.Popen:
         env = {
+            "SLOW_BUILD_MARKER": str(marker or ""),
             **os.environ,
             "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": BROKER,
@@ -109,7 +111,7 @@ def checksums() -> dict:
 
 
 def test_a_build_killed_midway_is_redelivered_and_ends_as_an_uninterrupted_one(
-    unit_bjm, outsider, start_worker
+    unit_bjm, outsider, start_worker, tmp_path
 ):
     build(unit_bjm, outsider)
     summaries_build(period="2026-03")  # the uninterrupted build, in this process
@@ -118,15 +120,20 @@ def test_a_build_killed_midway_is_redelivered_and_ends_as_an_uninterrupted_one(
     MonthlySummary.objects.all().delete()
 
     # A worker that pauses a second after each summary takes the job...
-    first = start_worker("slow", pause=1.0)
+    marker = tmp_path / "written"
+    first = start_worker("slow", pause=1.0, marker=marker)
     send("2026-03")
-    wait_for(lambda: MonthlySummary.objects.count() >= 2, first, "the first summaries")
+
+    def midway() -> bool:
+        return marker.exists() and int(marker.read_text() or 0) >= 2
+
+    wait_for(midway, first, "the first summaries")
     # ...and is killed outright midway, before it could acknowledge the job.
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     killed_at = timezone.now()
-    partial = MonthlySummary.objects.count()
-    assert 2 <= partial < ALL
+    assert 2 <= int(marker.read_text()) < ALL  # it was midway...
+    assert MonthlySummary.objects.count() == 0  # ...and none of its work is visible
 
     # A new worker gets the job again once the visibility timeout has passed.
     second = start_worker("fresh", pause=0)
