@@ -2,11 +2,24 @@
 
 import os
 
+from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import exceptions
 
 from .api_base import not_found
 from .bench_floor import case_list_floor
+
+
+class SwaggerView(SpectacularSwaggerView):
+    """The interactive docs, for signed-in users (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]):
+    a browser without a session is sent to the sign-in page instead of a JSON 401."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, exceptions.NotAuthenticated):
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)
+
 
 urlpatterns = [
     path("", include("agencies.api.urls")),
@@ -14,7 +27,7 @@ urlpatterns = [
     path("", include("victims.api.urls")),
     path("", include("reports.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *(
         [path("_floor/cases/", case_list_floor)]  # `make bench` only (tppo/bench_floor.py)
         if os.environ.get("TPPO_BENCH_FLOOR") == "1"
