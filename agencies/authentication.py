@@ -13,6 +13,7 @@
 from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
@@ -82,3 +83,9 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if not verified and (otp_required(user) or confirmed_device(user)):
             raise OTPRequired()
         return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The schema describes the session as it did before (`cookieAuth`)."""
+
+    target_class = "agencies.authentication.VerifiedSessionAuthentication"

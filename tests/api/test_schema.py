@@ -116,8 +116,10 @@ def test_the_contract_paths_are_published(schema_doc):
         assert path in schema_doc["paths"], path
 
 
-def test_the_docs_are_served_from_local_assets(client):
-    response = client.get("/api/v1/docs/")
+def test_the_docs_are_served_from_local_assets(unit_bjm):
+    from tests.conftest import client_for
+
+    response = client_for(unit_bjm).get("/api/v1/docs/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "swagger-ui" in html
