@@ -3,9 +3,13 @@
 import os
 
 from django.contrib.auth.views import redirect_to_login
-from django.urls import include, path, re_path
+from django.shortcuts import redirect
+from django.urls import include, path, re_path, reverse
+from django.utils.http import urlencode
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import exceptions
+
+from agencies.authentication import OTPRequired
 
 from .api_base import not_found
 from .bench_floor import case_list_floor
@@ -13,11 +17,15 @@ from .bench_floor import case_list_floor
 
 class SwaggerView(SpectacularSwaggerView):
     """The interactive docs, for signed-in users (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]):
-    a browser without a session is sent to the sign-in page instead of a JSON 401."""
+    a browser without a session is sent to the sign-in page instead of a JSON 401, one that
+    has not given its one-time code to the code page."""
 
     def handle_exception(self, exc):
         if isinstance(exc, exceptions.NotAuthenticated):
             return redirect_to_login(self.request.get_full_path())
+        if isinstance(exc, OTPRequired):
+            query = urlencode({"next": self.request.get_full_path()})
+            return redirect(f"{reverse('otp_verify')}?{query}")
         return super().handle_exception(exc)
 
 

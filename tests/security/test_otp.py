@@ -106,3 +106,11 @@ def test_a_session_without_requirement_or_device_uses_the_api(client, unit_bjm, 
     settings.OTP_REQUIRED_ROLES = ["PROVINCE", "ADMIN"]
     sign_in(client, unit_bjm)
     assert client.get("/api/v1/cases/").status_code == 200
+
+
+def test_the_api_docs_send_a_session_without_the_code_to_the_code_page(client, province, settings):
+    settings.OTP_REQUIRED_ROLES = ["PROVINCE", "ADMIN"]
+    sign_in(client, province)
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("otp_verify"))
