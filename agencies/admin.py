@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agency, Regency, User
-from .scoping import agency_scope, sees_everything
+from .models import Agency, ApiToken, Regency, Role, User
+from .scoping import agency_scope, role_of, sees_everything
 
 
 class ScopedAdminMixin:
@@ -41,8 +41,27 @@ class AgencyAdmin(ScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
+# Who may manage whom: a non-superuser manages only users of a lower role than its own
+# (and, through `agency_scope`, of its own scope), and may give only such roles.
+ROLE_RANK = {Role.ADMIN: 4, Role.PROVINCE: 3, Role.REGENCY: 2, Role.UNIT: 1, Role.ANALYST: 1}
+SUPERUSER_ONLY_FIELDS = ["is_superuser", "is_staff", "groups", "user_permissions"]
+
+
+def rank_of(user) -> int:
+    role = role_of(user)
+    return ROLE_RANK.get(role, 0) if role else 0
+
+
+def roles_below(user) -> list[str]:
+    return [role for role, rank in ROLE_RANK.items() if rank < rank_of(user)]
+
+
 @admin.register(User)
 class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+    """A province staff user with `change_user` must not be able to reset the superuser's
+    password or grant itself rights: superusers and users of its own or a higher role are
+    not in its lists, not openable (404), and admin rights are read-only to it."""
+
     agency_path = "agency__"
     list_display = ["username", "first_name", "last_name", "agency", "role", "is_active"]
     list_filter = ["role", "is_active", "agency__kind", "agency__regency"]
@@ -56,13 +75,46 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         (_("Instansi dan peran"), {"fields": ["agency", "role"]}),
     )
 
+    def scoped_queryset(self, request, qs):
+        return (
+            super()
+            .scoped_queryset(request, qs)
+            .filter(is_superuser=False, role__in=roles_below(request.user))
+        )
+
+    def may_manage(self, request, obj) -> bool:
+        if request.user.is_superuser or obj is None:
+            return True
+        return (
+            not obj.is_superuser
+            and obj.role in roles_below(request.user)
+            and obj.pk != request.user.pk
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self.may_manage(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.may_manage(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.may_manage(request, obj)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            allowed = set(roles_below(request.user))
+            kwargs["choices"] = [c for c in db_field.choices if c[0] in allowed]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
-        # Only a superuser or the province may grant roles and admin rights.
+        # Only a superuser grants admin rights; the province (or an administrator role)
+        # gives roles below its own and agencies; other staff change neither.
         readonly = list(super().get_readonly_fields(request, obj))
-        if not (request.user.is_superuser or sees_everything(request.user)):
-            readonly += ["role", "agency", "is_superuser", "is_staff", "groups", "user_permissions"]
-        elif not request.user.is_superuser:
-            readonly += ["is_superuser"]
+        if request.user.is_superuser:
+            return readonly
+        readonly += SUPERUSER_ONLY_FIELDS
+        if not sees_everything(request.user):
+            readonly += ["role", "agency"]
         return readonly
 
 
@@ -70,19 +122,24 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
 # Tokens are issued with `manage.py issue_token <username>` (which prints the key once).
 # Here superusers list them and revoke them (delete); nobody else sees them, and the key
 # itself is never shown in full.
-from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin  # noqa: E402
-from rest_framework.authtoken.models import TokenProxy  # noqa: E402
-
-if admin.site.is_registered(TokenProxy):
-    admin.site.unregister(TokenProxy)
 
 
-@admin.register(TokenProxy)
-class TokenAdmin(DrfTokenAdmin):
-    list_display = ["user", "user_agency", "user_role", "user_active", "key_start", "created"]
+@admin.register(ApiToken)
+class TokenAdmin(admin.ModelAdmin):
+    list_display = [
+        "user",
+        "user_agency",
+        "user_role",
+        "user_active",
+        "key_start",
+        "created",
+        "expires_at",
+        "last_used_at",
+    ]
     list_select_related = ["user__agency"]
-    list_filter = ["created", "user__role", "user__is_active"]
-    fields = ["user", "user_agency", "key_start", "created"]
+    list_filter = ["created", "expires_at", "user__role", "user__is_active"]
+    search_fields = ["user__username"]
+    fields = ["user", "user_agency", "key_start", "created", "expires_at", "last_used_at"]
     readonly_fields = fields
 
     @admin.display(description=_("awal kunci"))

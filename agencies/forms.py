@@ -32,3 +32,10 @@ class OTPTokenForm(forms.Form):
         if not (token.isdigit() and self.device and self.device.verify_token(token)):
             raise forms.ValidationError(_("Kode salah atau sudah kedaluwarsa. Coba kode terbaru."))
         return token
+
+
+class UnlockForm(forms.Form):
+    """Which sign-in lock to lift: a username at an address, or (no username) the address."""
+
+    ip_address = forms.GenericIPAddressField()
+    username = forms.CharField(max_length=150, required=False)

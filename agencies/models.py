@@ -1,7 +1,9 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token  # abstract: authtoken is not installed
 
 
 class Regency(models.Model):
@@ -116,3 +118,31 @@ class User(AbstractUser):
             raise ValidationError(
                 {"role": _("Peran kabupaten/kota memerlukan instansi di kabupaten/kota.")}
             )
+
+
+class ApiToken(Token):
+    """An API key for a unit's system (`Authorization: Token <key>`), DRF's token with an
+    expiry and the time it was last used.
+
+    Issued by `manage.py issue_token` (agencies/services.py::issue_token) to users whose role
+    does not require the second factor; refused once expired, once its user or the user's
+    agency is inactive, and deleted when the user's password changes or the user is
+    deactivated (agencies/signals.py).
+    """
+
+    # Not the primary key (as in DRF): admin addresses and logs carry the id, never the key.
+    key = models.CharField(_("kunci"), max_length=40, unique=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        # Never the key (DRF's token shows it): admin pages and logs name the token so.
+        return _("token %(user)s") % {"user": self.user}
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())

@@ -6,6 +6,8 @@ from . import views
 urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("akun/kunci-masuk/", views.lockouts, name="lockouts"),
+    path("akun/kunci-masuk/buka/", views.lockout_unlock, name="lockout_unlock"),
     path(
         "kata-sandi/",
         auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),

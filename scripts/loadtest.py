@@ -251,13 +251,13 @@ def recreate_database(pg: str, name: str) -> str:
 SETUP_CODE = """
 import json
 from agencies.models import Agency, Role, User
-from rest_framework.authtoken.models import Token
+from agencies.services import issue_token
 units = list(Agency.objects.filter(kind="UNIT_PPA", regency__isnull=False).order_by("regency_id"))
 out = []
 for i in range({clients}):
     agency = units[i % len(units)]
     user = User.objects.create_user(f"beban{{i:03d}}", role=Role.UNIT, agency=agency)
-    token = Token.objects.create(user=user)
+    token = issue_token(user=user)
     out.append({{"client": i, "agency": agency.pk, "regency": agency.regency_id, "token": token.key}})
 print(json.dumps(out))
 """

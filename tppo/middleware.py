@@ -25,7 +25,11 @@ class PrivateResponseMiddleware:
     the view chose its caching itself. Static files are served before this runs.
 
     And one opener policy for all: drf-spectacular relaxes it to `unsafe-none` on the API
-    docs for OAuth2 pop-ups, which this system does not use."""
+    docs for OAuth2 pop-ups, which this system does not use.
+
+    And a Permissions-Policy switching off the browser features no page uses (camera,
+    microphone, location, ...: `PERMISSIONS_POLICY`), so an injected script could not ask
+    for them either."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,4 +42,14 @@ class PrivateResponseMiddleware:
             response.headers["Cross-Origin-Opener-Policy"] = (
                 settings.SECURE_CROSS_ORIGIN_OPENER_POLICY
             )
+        if settings.PERMISSIONS_POLICY and not response.has_header("Permissions-Policy"):
+            response.headers["Permissions-Policy"] = permissions_policy()
         return response
+
+
+def permissions_policy() -> str:
+    """`PERMISSIONS_POLICY` ({feature: [origins]}) as the header's value."""
+    return ", ".join(
+        f"{feature}=({' '.join(origins)})"
+        for feature, origins in settings.PERMISSIONS_POLICY.items()
+    )

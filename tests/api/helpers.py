@@ -2,8 +2,10 @@
 
 from itertools import count
 
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from agencies.models import ApiToken
+from agencies.services import issue_token
 
 _numbers = count(1)
 
@@ -12,7 +14,7 @@ def api_client(user=None, **headers) -> APIClient:
     """A client authenticated the way unit systems are: `Authorization: Token <key>`."""
     client = APIClient(**headers)
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
+        token = ApiToken.objects.filter(user=user).first() or issue_token(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
 

@@ -2,9 +2,9 @@
 throttling."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import UserRateThrottle
 
+from agencies.models import ApiToken
 from cases.models import Case
 from core.api.errors import exception_handler
 from tests.api.helpers import api_client, case_payload
@@ -137,7 +137,7 @@ def test_a_throttled_submission_writes_nothing(unit_bjm, monkeypatch):
 def test_tokens_are_one_per_user(unit_bjm):
     api_client(unit_bjm)
     api_client(unit_bjm)
-    assert Token.objects.filter(user=unit_bjm).count() == 1
+    assert ApiToken.objects.filter(user=unit_bjm).count() == 1
 
 
 LISTS = [

@@ -5,8 +5,8 @@ import io
 from pathlib import Path
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from agencies.services import issue_token
 from cases.models import Case
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +25,7 @@ def test_the_example_client_submits_retries_updates_and_syncs(live_server, setti
     settings.ALLOWED_HOSTS = ["*"]
     settings.SECURE_SSL_REDIRECT = False
     unit_client = load_client()
-    token = Token.objects.create(user=unit_bjm).key
+    token = issue_token(user=unit_bjm).key
 
     seen = unit_client.demo(unit_client.Client(live_server.url, token), out=io.StringIO())
 

@@ -22,16 +22,17 @@ import json
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import UserRateThrottle
 from schemathesis.checks import (
     CHECKS,
@@ -40,6 +41,7 @@ from schemathesis.checks import (
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 
+from agencies.models import ApiToken
 from tests.api.helpers import api_client
 from tests.factories import make_case
 
@@ -114,8 +116,10 @@ def test_the_contract_paths_are_published(schema_doc):
         assert path in schema_doc["paths"], path
 
 
-def test_the_docs_are_served_from_local_assets(client):
-    response = client.get("/api/v1/docs/")
+def test_the_docs_are_served_from_local_assets(unit_bjm):
+    from tests.conftest import client_for
+
+    response = client_for(unit_bjm).get("/api/v1/docs/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "swagger-ui" in html
@@ -204,8 +208,9 @@ def api_world(settings, unit_bjm, outsider, monkeypatch):
     settings.ALLOWED_HOSTS = ["*"]
     settings.SECURE_SSL_REDIRECT = False
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "100000/min"})
-    Token.objects.create(user=unit_bjm, key=IDENTITIES["unit_bjm"])
-    Token.objects.create(user=outsider, key=IDENTITIES["outsider"])
+    expires_at = timezone.now() + timedelta(days=1)
+    ApiToken.objects.create(user=unit_bjm, key=IDENTITIES["unit_bjm"], expires_at=expires_at)
+    ApiToken.objects.create(user=outsider, key=IDENTITIES["outsider"], expires_at=expires_at)
     # A few records, so that lists and filters have rows to show, and the outsider one
     # of their own.
     make_case(unit_bjm, victims=2)

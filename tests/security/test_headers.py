@@ -56,6 +56,11 @@ def assert_carries_the_policy(response) -> None:
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
+    permissions = dict(
+        part.strip().split("=", 1) for part in response["Permissions-Policy"].split(",")
+    )
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert permissions[feature] == "()", feature
 
 
 @pytest.fixture
@@ -119,7 +124,8 @@ def test_a_throttled_answer_carries_the_policy(unit_bjm, settings, monkeypatch):
     assert_carries_the_policy(response)
 
 
-def test_the_api_docs_and_schema_carry_the_policy(client):
+def test_the_api_docs_and_schema_carry_the_policy(unit_bjm):
+    client = client_for(unit_bjm)
     docs = client.get("/api/v1/docs/", secure=True)
     assert docs.status_code == 200
     # drf-spectacular relaxes the opener policy on this page; the system does not.
@@ -127,6 +133,25 @@ def test_the_api_docs_and_schema_carry_the_policy(client):
     schema = client.get("/api/v1/schema/", secure=True)
     assert schema.status_code == 200
     assert_carries_the_policy(schema)
+
+
+def test_the_api_docs_and_schema_need_a_signed_in_user_or_a_token(client, unit_bjm):
+    """docs/security.md: nothing answers without sign-in, the API's description included."""
+    docs = client.get("/api/v1/docs/", secure=True)
+    assert docs.status_code == 302 and docs["Location"].startswith("/masuk/")
+    schema = client.get("/api/v1/schema/", secure=True)
+    assert schema.status_code == 401
+    assert b"code: not_authenticated" in schema.content  # in the schema's own format (YAML)
+    assert api_client(unit_bjm).get("/api/v1/schema/", secure=True).status_code == 200
+
+
+def test_the_language_cookie_is_secure_and_same_site(client, settings):
+    settings.LANGUAGE_COOKIE_SECURE = settings.SESSION_COOKIE_SECURE = True
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/masuk/"}, secure=True)
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en"
+    assert cookie["secure"] is True
+    assert cookie["samesite"] == "Lax"
 
 
 def test_plain_http_is_sent_to_https(client):

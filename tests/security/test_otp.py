@@ -60,3 +60,57 @@ def test_the_api_is_not_blocked_by_the_page_second_factor(client, unit_bjm):
     TOTPDevice.objects.create(user=unit_bjm, name="hp", confirmed=True)
     sign_in(client, unit_bjm)
     assert client.get("/healthz").status_code in (200, 503)
+
+
+# --- The API checks the second factor itself (#13.2) -----------------------------------------
+
+
+def test_a_password_only_session_of_the_province_is_refused_by_the_api(client, province, settings):
+    """The page middleware lets /api/ through (tokens are for systems), so a password-only
+    session must be refused by the API: no list, no identity, no write."""
+    settings.OTP_REQUIRED_ROLES = ["PROVINCE", "ADMIN"]
+    from tests.api.helpers import case_payload
+    from tests.factories import make_case
+
+    case = make_case(province)
+    code_ = case.victim_links.get().victim.code
+    sign_in(client, province)
+    listing = client.get("/api/v1/cases/")
+    assert listing.status_code == 403
+    assert listing.json()["code"] == "otp_required"
+    assert set(listing.json()) == {"detail", "code"}
+    assert client.get(f"/api/v1/victims/{code_}/").status_code == 403
+    write = client.post("/api/v1/cases/", case_payload(), content_type="application/json")
+    assert write.status_code == 403
+    assert client.get("/api/v1/schema/").status_code == 403
+
+
+def test_a_verified_session_of_the_province_uses_the_api(client, province, settings):
+    settings.OTP_REQUIRED_ROLES = ["PROVINCE", "ADMIN"]
+    device = TOTPDevice.objects.create(user=province, name="hp", confirmed=True)
+    sign_in(client, province)
+    assert client.get("/api/v1/cases/").status_code == 403
+    assert (
+        client.post(reverse("otp_verify"), {"token": code(device), "next": "/"}).status_code == 302
+    )
+    assert client.get("/api/v1/cases/").status_code == 200
+
+
+def test_a_session_with_a_device_but_no_code_is_refused_by_the_api(client, unit_bjm):
+    TOTPDevice.objects.create(user=unit_bjm, name="hp", confirmed=True)
+    sign_in(client, unit_bjm)
+    assert client.get("/api/v1/cases/").status_code == 403
+
+
+def test_a_session_without_requirement_or_device_uses_the_api(client, unit_bjm, settings):
+    settings.OTP_REQUIRED_ROLES = ["PROVINCE", "ADMIN"]
+    sign_in(client, unit_bjm)
+    assert client.get("/api/v1/cases/").status_code == 200
+
+
+def test_the_api_docs_send_a_session_without_the_code_to_the_code_page(client, province, settings):
+    settings.OTP_REQUIRED_ROLES = ["PROVINCE", "ADMIN"]
+    sign_in(client, province)
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("otp_verify"))

@@ -139,3 +139,38 @@ def test_the_deployment_checklist_finds_nothing_in_production():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+
+
+def test_production_cookies_and_permissions_policy():
+    """The language cookie is as guarded as the session's (Secure over HTTPS, SameSite), and
+    every answer switches off camera, microphone and location."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s;"
+            "print(s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE,"
+            " all(s.PERMISSIONS_POLICY[f] == [] for f in ('camera', 'microphone', 'geolocation')))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_production_environment(),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "Lax", "True"]
+
+
+def test_compose_publishes_gunicorn_on_the_loopback_only():
+    """Django trusts X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER): only the proxy on the host
+    may reach gunicorn, so the published port is bound to 127.0.0.1, never to every
+    interface."""
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    for name, service in services.items():
+        for port in service.get("ports", []):
+            spec = port if isinstance(port, str) else f"{port.get('host_ip', '')}:{port}"
+            assert spec.startswith("127.0.0.1:"), f"{name} publishes {port} on every interface"
+    assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
