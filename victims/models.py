@@ -160,6 +160,16 @@ class VictimIdentity(models.Model):
     # a duplicate candidate for the province; the constraint below lets one first holder
     # win a race, so concurrent submissions of the same new NIK make one person.
     nik_primary = models.BooleanField(default=True, editable=False)
+    # For such a second record: the agency that made it. Its constraint makes concurrent
+    # submissions of one agency make one second record, not several (#14 item 11).
+    nik_agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     erased_at = models.DateTimeField(_("dihapus pada"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -171,7 +181,12 @@ class VictimIdentity(models.Model):
                 fields=["nik_hash"],
                 condition=~Q(nik_hash="") & Q(nik_primary=True),
                 name="identity_unique_primary_nik",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["nik_hash", "nik_agency"],
+                condition=~Q(nik_hash="") & Q(nik_primary=False),
+                name="identity_unique_nik_copy_per_agency",
+            ),
         ]
 
     def __str__(self) -> str:

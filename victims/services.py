@@ -200,13 +200,20 @@ def victim_create(
         mine, other_id = _nik_holders(by, digest) if digest else (None, None)
         if mine is not None:
             return VictimRecorded(mine, True, _differences(mine, fields))
+        last = attempt == NIK_RACE_ATTEMPTS - 1
+        # A second record of a NIK is keyed by the recording agency (one per agency under
+        # the constraint), except on the last attempt, which always gets in.
+        agency_id = None if other_id is None or last else by.agency_id
         try:
             with transaction.atomic():
-                victim = _victim_insert(fields, identity, digest, primary=other_id is None)
+                victim = _victim_insert(
+                    fields, identity, digest, primary=other_id is None, agency_id=agency_id
+                )
         except IntegrityError:
-            # Another submission recorded this NIK first (its commit released us).
+            # Another submission recorded this NIK first (its commit released us): look
+            # again, and find what it recorded.
             raced = digest and VictimIdentity.objects.filter(nik_hash=digest).exists()
-            if not raced or attempt == NIK_RACE_ATTEMPTS - 1:
+            if not raced or last:
                 raise
             continue
         if other_id is not None:
@@ -217,7 +224,9 @@ def victim_create(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _victim_insert(fields: dict, identity: dict, digest: str, *, primary: bool) -> Victim:
+def _victim_insert(
+    fields: dict, identity: dict, digest: str, *, primary: bool, agency_id: int | None
+) -> Victim:
     victim = Victim(**fields)
     # Checked before a code is taken: a refused date never names a series (KRB-1-...).
     victim.full_clean(exclude=["code"])
@@ -225,7 +234,11 @@ def _victim_insert(fields: dict, identity: dict, digest: str, *, primary: bool) 
     victim.save()
     if any(identity.get(k) for k in IDENTITY_FIELDS):
         VictimIdentity.objects.create(
-            victim=victim, nik_hash=digest, nik_primary=primary, **identity
+            victim=victim,
+            nik_hash=digest,
+            nik_primary=primary,
+            nik_agency_id=agency_id,
+            **identity,
         )
     return victim
 
@@ -300,6 +313,7 @@ def identity_update(*, by: User, victim: Victim, **fields) -> VictimIdentity:
             )
         identity.nik_hash = digest
         identity.nik_primary = other_id is None
+        identity.nik_agency = None
     try:
         with transaction.atomic():
             identity.save()
