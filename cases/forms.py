@@ -176,7 +176,7 @@ class VictimInlineForm(BootstrapMixin, forms.ModelForm):
     nik = forms.CharField(
         label=_("NIK"),
         required=False,
-        max_length=20,
+        max_length=32,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     birth_date = forms.DateField(label=_("Tanggal lahir"), required=False, widget=DATE)
@@ -355,3 +355,32 @@ class VerdictForm(BootstrapMixin, forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+def matched_victims_messages(case: Case) -> list[str]:
+    """For the page's success message: each victim of `case` found already on record by
+    NIK (within the user's scope), and what the form said differently. The stored record
+    is kept; the user is told rather than the difference being dropped silently."""
+    notes = []
+    for link in case.victim_links.filter(matched_existing=True).select_related("victim"):
+        text = _(
+            "Korban %(code)s sudah tercatat (NIK sama) dan ditautkan ke kasus ini; "
+            "data yang tersimpan tidak diubah."
+        ) % {"code": link.victim.code}
+        if link.differences:
+            parts = [
+                f"{Victim._meta.get_field(name).verbose_name}: "
+                f"{_display(name, stored)} → {_display(name, submitted)}"
+                for name, (stored, submitted) in sorted(link.differences.items())
+            ]
+            text += " " + _("Berbeda dari isian Anda: %(list)s.") % {"list": "; ".join(parts)}
+        notes.append(str(text))
+    return notes
+
+
+def _display(name: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if name == "sex" and value in Sex.values:
+        return str(Sex(value).label)
+    return str(value)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -7,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies.scoping import case_scope, case_write_scope
+from victims.codes import Sex
+from victims.validators import EARLIEST_YEAR, case_event_date, past_date
 
 from .codes import (
     CODE_LISTS,
@@ -21,14 +24,6 @@ from .codes import (
     Stage,
     Verdict,
 )
-
-
-def _not_future(errors: dict, obj, *fields: str) -> None:
-    today = timezone.localdate()
-    for field in fields:
-        value = getattr(obj, field)
-        if value and value > today:
-            errors[field] = _("Tanggal tidak boleh di masa depan.")
 
 
 class CaseQuerySet(models.QuerySet):
@@ -73,9 +68,15 @@ class Case(models.Model):
         help_text=_("Nomor rujukan sistem instansi pelapor; unik per instansi."),
     )
     police_report_no = models.CharField(_("nomor laporan polisi"), max_length=100, blank=True)
-    reported_on = models.DateField(_("tanggal laporan"))
-    occurred_from = models.DateField(_("terjadi sejak"), null=True, blank=True)
-    occurred_to = models.DateField(_("terjadi sampai"), null=True, blank=True)
+    # Dates are bounded by their validators (victims.validators): no case event before
+    # UU 21/2007, no occurrence before 1900, nothing in the future.
+    reported_on = models.DateField(_("tanggal laporan"), validators=[case_event_date])
+    occurred_from = models.DateField(
+        _("terjadi sejak"), null=True, blank=True, validators=[past_date]
+    )
+    occurred_to = models.DateField(
+        _("terjadi sampai"), null=True, blank=True, validators=[past_date]
+    )
     summary = models.TextField(
         _("ringkasan"),
         blank=True,
@@ -180,7 +181,6 @@ class Case(models.Model):
 
     def clean(self) -> None:
         errors: dict = {}
-        _not_future(errors, self, "reported_on", "occurred_from", "occurred_to")
         if self.occurred_from and self.occurred_to and self.occurred_to < self.occurred_from:
             errors["occurred_to"] = _("Tanggal akhir kejadian tidak boleh sebelum tanggal mulai.")
         if self.occurred_from and self.reported_on and self.occurred_from > self.reported_on:
@@ -245,6 +245,10 @@ class CaseVictim(models.Model):
     victim = models.ForeignKey(
         "victims.Victim", on_delete=models.PROTECT, related_name="case_links"
     )
+    # The victim was already on record (same NIK, within the linker's scope), and what the
+    # submission said differently: {field: [stored, submitted]}; the stored record is kept.
+    matched_existing = models.BooleanField(default=False, editable=False)
+    differences = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -272,7 +276,9 @@ class JourneyEvent(models.Model):
     )
     country = models.CharField(_("negara"), max_length=3, default="IDN")
     place = models.CharField(_("tempat"), max_length=200, blank=True)
-    occurred_on = models.DateField(_("tanggal"), null=True, blank=True)
+    occurred_on = models.DateField(
+        _("tanggal"), null=True, blank=True, validators=[case_event_date]
+    )
 
     class Meta:
         ordering = ["occurred_on", "id"]
@@ -284,7 +290,6 @@ class JourneyEvent(models.Model):
 
     def clean(self) -> None:
         errors: dict = {}
-        _not_future(errors, self, "occurred_on")
         if self.country and not (len(self.country) == 3 and self.country.isalpha()):
             errors["country"] = _("Negara harus kode ISO 3166 alpha-3, mis. MYS.")
         if errors:
@@ -301,7 +306,7 @@ class StageEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stage_events")
     stage = models.CharField(_("tahap"), max_length=24, choices=Stage.choices)
-    occurred_on = models.DateField(_("tanggal"))
+    occurred_on = models.DateField(_("tanggal"), validators=[case_event_date])
     document_no = models.CharField(_("nomor dokumen"), max_length=100, blank=True)
     note = models.TextField(_("catatan"), blank=True)
     reason = models.TextField(_("alasan"), blank=True)
@@ -340,9 +345,14 @@ class Perpetrator(models.Model):
         _("jenis"), max_length=10, choices=PerpetratorKind.choices, default=PerpetratorKind.ORANG
     )
     name = models.CharField(_("nama"), max_length=200)
-    sex = models.CharField(_("jenis kelamin"), max_length=16, blank=True)
+    # The victims' sex codes; migration 0004 mapped the free text once typed here.
+    sex = models.CharField(
+        _("jenis kelamin"), max_length=16, choices=Sex.choices, default=Sex.TIDAK_DIKETAHUI
+    )
     nationality = models.CharField(_("kewarganegaraan"), max_length=3, default="IDN")
-    birth_year = models.PositiveSmallIntegerField(_("tahun lahir"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("tahun lahir"), null=True, blank=True, validators=[MinValueValidator(EARLIEST_YEAR)]
+    )
     note = models.TextField(_("catatan"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -358,6 +368,10 @@ class Perpetrator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.birth_year and self.birth_year > timezone.localdate().year:
+            raise ValidationError({"birth_year": _("Tahun lahir tidak boleh di masa depan.")})
 
 
 class InvolvementQuerySet(models.QuerySet):
@@ -376,7 +390,9 @@ class Involvement(models.Model):
         _("status hukum"), max_length=12, choices=LegalStatus.choices, default=LegalStatus.TERSANGKA
     )
     verdict = models.CharField(_("putusan"), max_length=10, choices=Verdict.choices, blank=True)
-    verdict_on = models.DateField(_("tanggal putusan"), null=True, blank=True)
+    verdict_on = models.DateField(
+        _("tanggal putusan"), null=True, blank=True, validators=[case_event_date]
+    )
     sentence_months = models.PositiveIntegerField(
         _("pidana penjara (bulan)"), null=True, blank=True
     )
@@ -415,7 +431,6 @@ class Involvement(models.Model):
 
     def clean(self) -> None:
         errors: dict = {}
-        _not_future(errors, self, "verdict_on")
         if self.sentence_months and self.verdict != Verdict.DIPIDANA:
             errors["sentence_months"] = _("Pidana penjara hanya dapat diisi bila putusan dipidana.")
         if self.fine and self.verdict != Verdict.DIPIDANA:

@@ -19,8 +19,9 @@ from agencies.models import Agency, Regency, User
 from agencies.scoping import may_create_case_in, may_write, role_of
 from core.crypto import keyed_digest
 from core.sequences import next_number
-from victims.codes import VictimStatus
+from victims.codes import Sex, VictimStatus
 from victims.services import victim_create
+from victims.validators import case_event_date, check_date
 
 from .codes import (
     CODE_ATTRS,
@@ -371,8 +372,7 @@ def case_record_stage(
     if case.stage in REOPEN_STAGES and not reason.strip():
         raise ValidationError({"reason": _("Alasan membuka kembali kasus wajib diisi.")})
     last = case.stage_events.order_by("-occurred_on", "-id").first()
-    if occurred_on > timezone.localdate():
-        raise ValidationError({"occurred_on": _("Tanggal tidak boleh di masa depan.")})
+    check_date(case_event_date, occurred_on, "occurred_on")  # the field's own bounds
     if last and occurred_on < last.occurred_on:
         raise ValidationError(
             {
@@ -398,13 +398,22 @@ def case_record_stage(
 
 @transaction.atomic
 def case_add_victim(*, by: User, case: Case, **victim_data) -> CaseVictim:
-    """Add a victim (new, or the same person found by NIK) to a case."""
+    """Add a victim to a case: a new one, or the same person found by NIK among the victims
+    the caller may see (the link says so, with the differences). A NIK outside the
+    caller's scope gives a new victim and a duplicate candidate (victims.services)."""
     _check_write(by, case)
     errors = _check_victim_means([victim_data], case.means_of_control)
     if errors:
         raise ValidationError({"status": errors["victims.0.status"]})
-    victim, _found = victim_create(by=by, **victim_data)
-    link, _created = CaseVictim.objects.get_or_create(case=case, victim=victim)
+    recorded = victim_create(by=by, **victim_data)
+    link, _created = CaseVictim.objects.get_or_create(
+        case=case,
+        victim=recorded.victim,
+        defaults={
+            "matched_existing": recorded.matched_existing,
+            "differences": recorded.differences,
+        },
+    )
     return link
 
 
@@ -419,12 +428,13 @@ def perpetrator_create(
     birth_year: int | None = None,
     note: str = "",
 ) -> Perpetrator:
+    """A new perpetrator; an unsaid sex is the unknown code."""
     if not may_write(by):
         raise PermissionDenied
     perpetrator = Perpetrator(
         name=(name or "").strip(),
         kind=kind,
-        sex=sex or "",
+        sex=sex or Sex.TIDAK_DIKETAHUI,
         nationality=(nationality or "IDN").upper(),
         birth_year=birth_year,
         note=note,

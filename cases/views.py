@@ -31,6 +31,7 @@ from .forms import (
     VictimFormSet,
     apply_service_errors,
     filled_forms,
+    matched_victims_messages,
 )
 from .models import Case, Involvement, Perpetrator
 
@@ -145,6 +146,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Kasus %(no)s tercatat.") % {"no": case.register_no})
+                for note in matched_victims_messages(case):
+                    messages.success(request, note)
                 return redirect("cases:detail", pk=case.pk)
         status = 400
     return render(

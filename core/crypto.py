@@ -67,7 +67,8 @@ def readable(token: str, *, newest_only: bool = False) -> bool:
 
 
 def normalise_nik(nik: str) -> str:
-    return re.sub(r"\D", "", nik or "")
+    # ASCII digits only: `\D` would keep full-width and Arabic-Indic digits as other people.
+    return re.sub(r"[^0-9]", "", nik or "")
 
 
 def nik_hash(nik: str) -> str:

@@ -86,3 +86,19 @@ def age_band(age: int | None) -> str:
         if high is None or age <= high:
             return f"{low}-{high}" if high is not None else f"{low}+"
     return "TIDAK_DIKETAHUI"
+
+
+class DuplicateKind(models.TextChoices):
+    """What kind of record a duplicate candidate pairs (#16 adds perpetrators and cases)."""
+
+    KORBAN = "KORBAN", _("Korban")
+
+
+class DuplicateReason(models.TextChoices):
+    NIK_SAMA = "NIK_SAMA", _("NIK sama")
+
+
+class DuplicateStatus(models.TextChoices):
+    TERBUKA = "TERBUKA", _("Terbuka")
+    DIGABUNG = "DIGABUNG", _("Digabung")
+    BUKAN_DUPLIKAT = "BUKAN_DUPLIKAT", _("Bukan duplikat")

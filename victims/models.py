@@ -3,23 +3,26 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agencies.scoping import case_scope, identity_scope
+from agencies.scoping import case_scope, identity_scope, sees_everything
 from core.crypto import EncryptedDateField, EncryptedTextField
 
 from .codes import (
     ConsentBasis,
     ConsentGiver,
     ConsentScope,
+    DuplicateKind,
+    DuplicateReason,
+    DuplicateStatus,
     Education,
     ServiceStatus,
     ServiceType,
     Sex,
     VictimStatus,
 )
+from .validators import case_event_date, past_date
 
 ADULT_AGE = 18
 
@@ -97,7 +100,9 @@ class Victim(models.Model):
         blank=True,
         related_name="+",
     )
-    identified_on = models.DateField(_("tanggal identifikasi"), null=True, blank=True)
+    identified_on = models.DateField(
+        _("tanggal identifikasi"), null=True, blank=True, validators=[case_event_date]
+    )
     simfoni_id = models.CharField(_("nomor SIMFONI-PPA"), max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -127,8 +132,6 @@ class Victim(models.Model):
             errors["age_at_exploitation"] = _(
                 "Usia saat dieksploitasi tidak boleh lebih tua dari usia saat diidentifikasi."
             )
-        if self.identified_on and self.identified_on > timezone.localdate():
-            errors["identified_on"] = _("Tanggal identifikasi tidak boleh di masa depan.")
         if self.nationality and not (len(self.nationality) == 3 and self.nationality.isalpha()):
             errors["nationality"] = _("Kewarganegaraan harus kode ISO 3166 alpha-3, mis. IDN.")
         if errors:
@@ -143,12 +146,29 @@ class VictimIdentity(models.Model):
     )
     full_name = EncryptedTextField(_("nama lengkap"), blank=True)
     nik = EncryptedTextField(_("NIK"), blank=True)
-    birth_date = EncryptedDateField(_("tanggal lahir"), blank=True, null=True)
+    birth_date = EncryptedDateField(
+        _("tanggal lahir"), blank=True, null=True, validators=[past_date]
+    )
     phone = EncryptedTextField(_("telepon"), blank=True)
     address = EncryptedTextField(_("alamat"), blank=True)
     guardian = EncryptedTextField(_("orang tua/wali"), blank=True)
     # Keyed hash of the normalised NIK: finds the same person in another case.
     nik_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The first victim recorded with this NIK. Another one with the same NIK is recorded
+    # only when the first is outside its submitter's scope (who must not learn of her), as
+    # a duplicate candidate for the province; the constraint below lets one first holder
+    # win a race, so concurrent submissions of the same new NIK make one person.
+    nik_primary = models.BooleanField(default=True, editable=False)
+    # For such a second record: the agency that made it. Its constraint makes concurrent
+    # submissions of one agency make one second record, not several (#14 item 11).
+    nik_agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     erased_at = models.DateTimeField(_("dihapus pada"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -157,8 +177,15 @@ class VictimIdentity(models.Model):
         verbose_name_plural = _("identitas korban")
         constraints = [
             models.UniqueConstraint(
-                fields=["nik_hash"], condition=~Q(nik_hash=""), name="identity_unique_nik"
-            )
+                fields=["nik_hash"],
+                condition=~Q(nik_hash="") & Q(nik_primary=True),
+                name="identity_unique_primary_nik",
+            ),
+            models.UniqueConstraint(
+                fields=["nik_hash", "nik_agency"],
+                condition=~Q(nik_hash="") & Q(nik_primary=False),
+                name="identity_unique_nik_copy_per_agency",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -196,11 +223,21 @@ class VictimService(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=ServiceStatus.choices, default=ServiceStatus.DIRUJUK
     )
-    referred_on = models.DateField(_("tanggal dirujuk"), null=True, blank=True)
-    accepted_on = models.DateField(_("tanggal diterima"), null=True, blank=True)
-    rejected_on = models.DateField(_("tanggal ditolak"), null=True, blank=True)
-    started_on = models.DateField(_("tanggal mulai"), null=True, blank=True)
-    completed_on = models.DateField(_("tanggal selesai"), null=True, blank=True)
+    referred_on = models.DateField(
+        _("tanggal dirujuk"), null=True, blank=True, validators=[case_event_date]
+    )
+    accepted_on = models.DateField(
+        _("tanggal diterima"), null=True, blank=True, validators=[case_event_date]
+    )
+    rejected_on = models.DateField(
+        _("tanggal ditolak"), null=True, blank=True, validators=[case_event_date]
+    )
+    started_on = models.DateField(
+        _("tanggal mulai"), null=True, blank=True, validators=[case_event_date]
+    )
+    completed_on = models.DateField(
+        _("tanggal selesai"), null=True, blank=True, validators=[case_event_date]
+    )
     rejection_reason = models.TextField(_("alasan penolakan"), blank=True)
     note = models.TextField(_("catatan"), blank=True)
     created_by = models.ForeignKey(
@@ -226,13 +263,9 @@ class VictimService(models.Model):
         return f"{self.get_type_display()} · {self.victim_id}"
 
     def clean(self) -> None:
-        today = timezone.localdate()
+        # Bounds (not before 2007, not in the future) are the fields' validators.
         order = ["referred_on", "accepted_on", "started_on", "completed_on"]
         errors = {}
-        for field in order + ["rejected_on"]:
-            value = getattr(self, field)
-            if value and value > today:
-                errors[field] = _("Tanggal tidak boleh di masa depan.")
         previous = None
         for field in order:
             value = getattr(self, field)
@@ -260,8 +293,10 @@ class Consent(models.Model):
     basis = models.CharField(_("dasar pemrosesan"), max_length=20, choices=ConsentBasis.choices)
     given_by = models.CharField(_("diberikan oleh"), max_length=16, choices=ConsentGiver.choices)
     scope = models.CharField(_("cakupan"), max_length=16, choices=ConsentScope.choices)
-    given_on = models.DateField(_("tanggal"))
-    withdrawn_on = models.DateField(_("tanggal dicabut"), null=True, blank=True)
+    given_on = models.DateField(_("tanggal"), validators=[case_event_date])
+    withdrawn_on = models.DateField(
+        _("tanggal dicabut"), null=True, blank=True, validators=[case_event_date]
+    )
     note = models.TextField(_("catatan"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -279,11 +314,82 @@ class Consent(models.Model):
         return f"{self.get_scope_display()} · {self.get_basis_display()}"
 
     def clean(self) -> None:
-        today = timezone.localdate()
         errors = {}
-        if self.given_on and self.given_on > today:
-            errors["given_on"] = _("Tanggal tidak boleh di masa depan.")
         if self.withdrawn_on and self.given_on and self.withdrawn_on < self.given_on:
             errors["withdrawn_on"] = _("Tanggal dicabut tidak boleh sebelum tanggal persetujuan.")
         if errors:
             raise ValidationError(errors)
+
+
+class DuplicateCandidateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # The review queue is the province's: it pairs records of different scopes, so
+        # nobody narrower may learn that the other record exists.
+        return self if sees_everything(user) else self.none()
+
+    def open(self):
+        return self.filter(status=DuplicateStatus.TERBUKA)
+
+
+class DuplicateCandidate(models.Model):
+    """Two records that may be the same person, for the province to review and merge.
+
+    Recorded when a submission carries the NIK of a victim outside the submitter's scope:
+    the submitter gets a new victim (and learns nothing), the province gets this pair.
+    `kind` says which pair of columns holds the two records; the record-upkeep work (#16)
+    adds `KORBAN`'s siblings (perpetrators, cases) with their own pair of nullable
+    columns and check constraint, and the review (merge / not a duplicate)."""
+
+    kind = models.CharField(
+        _("jenis data"), max_length=12, choices=DuplicateKind.choices, default=DuplicateKind.KORBAN
+    )
+    reason = models.CharField(_("alasan"), max_length=20, choices=DuplicateReason.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=DuplicateStatus.choices,
+        default=DuplicateStatus.TERBUKA,
+    )
+    existing_victim = models.ForeignKey(
+        Victim,
+        verbose_name=_("korban yang sudah tercatat"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    new_victim = models.ForeignKey(
+        Victim,
+        verbose_name=_("korban yang baru dicatat"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reviewed_at = models.DateTimeField(_("ditinjau pada"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = DuplicateCandidateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("calon duplikat")
+        verbose_name_plural = _("calon duplikat")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=DuplicateKind.KORBAN)
+                | (Q(existing_victim__isnull=False) & Q(new_victim__isnull=False)),
+                name="duplicate_victim_pair_complete",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "reason", "existing_victim", "new_victim"],
+                name="duplicate_candidate_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.existing_victim} · {self.new_victim}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,15 +18,44 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, Regency, User
 from agencies.scoping import may_write, role_of, sees_everything
 from audit.services import erasure_record, identity_access_record
-from core.crypto import EncryptedTextField, nik_hash, normalise_nik, readable
+from core.crypto import EncryptedTextField, nik_hash, readable
 from core.sequences import next_number
 
-from .codes import ServiceStatus, ServiceType
-from .models import Consent, Victim, VictimIdentity, VictimService
+from .codes import DuplicateReason, ServiceStatus, ServiceType, Sex
+from .models import Consent, DuplicateCandidate, Victim, VictimIdentity, VictimService
+from .validators import check_date, past_date
 
 IDENTITY_FIELDS = ("full_name", "nik", "birth_date", "phone", "address", "guardian")
-NIK_PATTERN = re.compile(r"^\d{16}$")
+# ASCII digits only: `\d` would take any Unicode digit (full-width, Arabic-Indic), and
+# such a NIK would hash as another person.
+NIK_PATTERN = re.compile(r"[0-9]{16}")
+# What people type between the groups of a NIK: spaces, dots, dashes (and their look-alikes).
+NIK_SEPARATORS = re.compile(r"[\s.\-\u2010-\u2015\u2212]")
+NIK_RAW_MAX = 32
 ERASURE_REFERENCE_MAX = 100
+
+
+def nik_normalise(raw: str) -> str:
+    """The NIK as 16 ASCII digits: spaces, dots and dashes between groups are dropped;
+    anything else (letters, full-width or Arabic-Indic digits) is refused, never hashed as
+    another person. The message never echoes the value."""
+    if len(raw) > NIK_RAW_MAX:
+        raise ValidationError(_("NIK harus terdiri dari 16 angka."))
+    digits = NIK_SEPARATORS.sub("", raw)
+    if NIK_PATTERN.fullmatch(digits):
+        return digits
+    if any(not ("0" <= c <= "9") and unicodedata.digit(c, None) is not None for c in digits):
+        raise ValidationError(
+            _(
+                "NIK hanya boleh berisi angka 0-9 biasa; angka lebar penuh atau angka "
+                "Arab-Indik tidak diterima. Ketik ulang NIK dengan angka biasa."
+            )
+        )
+    if any(not ("0" <= c <= "9") for c in digits):
+        raise ValidationError(
+            _("NIK hanya boleh berisi angka 0-9 (spasi, titik dan tanda hubung diabaikan).")
+        )
+    raise ValidationError(_("NIK harus terdiri dari 16 angka."))
 
 
 def identity_validate(data: dict) -> dict:
@@ -35,10 +66,10 @@ def identity_validate(data: dict) -> dict:
     for key in sorted(unknown):
         errors[key] = _("Kolom identitas tidak dikenal.")
     if cleaned.get("nik"):
-        digits = normalise_nik(str(cleaned["nik"]))
-        if not NIK_PATTERN.match(digits) or len(str(cleaned["nik"]).strip()) > 20:
-            errors["nik"] = _("NIK harus terdiri dari 16 angka.")
-        cleaned["nik"] = digits
+        try:
+            cleaned["nik"] = nik_normalise(str(cleaned["nik"]))
+        except ValidationError as exc:
+            errors["nik"] = exc.messages[0]
     birth_date = cleaned.get("birth_date")
     if birth_date and not isinstance(birth_date, date):
         try:
@@ -46,8 +77,11 @@ def identity_validate(data: dict) -> dict:
         except ValueError:
             errors["birth_date"] = _("Tanggal lahir harus berformat YYYY-MM-DD.")
             birth_date = None
-    if isinstance(birth_date, date) and birth_date > timezone.localdate():
-        errors["birth_date"] = _("Tanggal lahir tidak boleh di masa depan.")
+    if isinstance(birth_date, date):
+        try:
+            check_date(past_date, birth_date, "birth_date")
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
     for key in ("full_name", "phone", "address", "guardian"):
         if key in cleaned:
             cleaned[key] = (cleaned[key] or "").strip()
@@ -60,6 +94,53 @@ def identity_validate(data: dict) -> dict:
 
 def _next_victim_code(year: int) -> str:
     return f"KRB-{year}-{next_number(f'KRB-{year}'):05d}"
+
+
+@dataclass
+class VictimRecorded:
+    """What `victim_create` did: a new victim, or the same person found by NIK among the
+    victims the caller may see (`matched_existing`), with what the submission said
+    differently (`differences`: field -> [stored, submitted]; the stored record is kept)."""
+
+    victim: Victim
+    matched_existing: bool = False
+    differences: dict = field(default_factory=dict)
+
+
+# Compared when a submission names a victim already on record (statistics fields only).
+COMPARED_FIELDS = ("sex", "age_at_identification", "age_at_exploitation")
+
+
+def _differences(victim: Victim, submitted: dict) -> dict:
+    found = {}
+    for name in COMPARED_FIELDS:
+        new, old = submitted.get(name), getattr(victim, name)
+        if new in (None, "") or (name == "sex" and new == Sex.TIDAK_DIKETAHUI):
+            continue  # nothing said, nothing different
+        if new != old:
+            found[name] = [old, new]
+    return found
+
+
+def victims_matchable_by(user: User):
+    """The victims a NIK may match for `user`: those whose identity the user may already
+    see through a case it may see (agencies.scoping's rule; kept here until scoping has
+    a name for it). Any other match is never linked nor told: it becomes a duplicate
+    candidate for the province."""
+    return Victim.objects.identities_visible_to(user)
+
+
+def _nik_holders(by: User, digest: str) -> tuple[Victim | None, int | None]:
+    """(the victim of this NIK the caller may see, or None; else the id of the first
+    holder outside its scope, or None when the NIK is new)."""
+    same = VictimIdentity.objects.filter(nik_hash=digest).order_by("-nik_primary", "victim_id")
+    mine = same.filter(victim__in=victims_matchable_by(by)).values_list("victim_id", flat=True)
+    if (victim_id := mine.first()) is not None:
+        return Victim.objects.get(pk=victim_id), None
+    return None, same.values_list("victim_id", flat=True).first()
+
+
+NIK_RACE_ATTEMPTS = 3
 
 
 @transaction.atomic
@@ -79,36 +160,77 @@ def victim_create(
     identified_on: date | None = None,
     simfoni_id: str = "",
     identity: dict | None = None,
-) -> tuple[Victim, bool]:
-    """Create a victim, or find the same person by NIK. Returns (victim, found_existing)."""
+) -> VictimRecorded:
+    """Create a victim, or find the same person by NIK among the victims the caller may
+    see. A NIK held by a victim outside the caller's scope is answered exactly like a new
+    person (a new victim) and recorded as a duplicate candidate for the province.
+
+    Concurrent submissions of the same new NIK: the identity's constraint lets one first
+    holder in; the others roll back to a savepoint and look again, so they find it (or,
+    out of scope, record a candidate) exactly as a later retry would."""
     if not may_write(by):
         raise PermissionDenied
     identity = identity_validate(identity or {})
     digest = nik_hash(identity.get("nik", ""))
-    if digest:
-        existing = VictimIdentity.objects.filter(nik_hash=digest).select_related("victim").first()
-        if existing:
-            return existing.victim, True
-    victim = Victim(
-        sex=sex,
-        age_at_identification=age_at_identification,
-        age_at_exploitation=age_at_exploitation,
-        nationality=(nationality or "IDN").upper(),
-        home_regency=home_regency,
-        education=education,
-        occupation=occupation,
-        disability=disability,
-        status=status,
-        identifying_agency=identifying_agency or by.agency,
-        identified_on=identified_on,
-        simfoni_id=simfoni_id,
-    )
-    victim.code = _next_victim_code((identified_on or timezone.localdate()).year)
-    victim.full_clean()
+    fields = {
+        "sex": sex,
+        "age_at_identification": age_at_identification,
+        "age_at_exploitation": age_at_exploitation,
+        "nationality": (nationality or "IDN").upper(),
+        "home_regency": home_regency,
+        "education": education,
+        "occupation": occupation,
+        "disability": disability,
+        "status": status,
+        "identifying_agency": identifying_agency or by.agency,
+        "identified_on": identified_on,
+        "simfoni_id": simfoni_id,
+    }
+    for attempt in range(NIK_RACE_ATTEMPTS):
+        mine, other_id = _nik_holders(by, digest) if digest else (None, None)
+        if mine is not None:
+            return VictimRecorded(mine, True, _differences(mine, fields))
+        last = attempt == NIK_RACE_ATTEMPTS - 1
+        # A second record of a NIK is keyed by the recording agency (one per agency under
+        # the constraint), except on the last attempt, which always gets in.
+        agency_id = None if other_id is None or last else by.agency_id
+        try:
+            with transaction.atomic():
+                victim = _victim_insert(
+                    fields, identity, digest, primary=other_id is None, agency_id=agency_id
+                )
+        except IntegrityError:
+            # Another submission recorded this NIK first (its commit released us): look
+            # again, and find what it recorded.
+            raced = digest and VictimIdentity.objects.filter(nik_hash=digest).exists()
+            if not raced or last:
+                raise
+            continue
+        if other_id is not None:
+            DuplicateCandidate.objects.get_or_create(
+                reason=DuplicateReason.NIK_SAMA, existing_victim_id=other_id, new_victim=victim
+            )
+        return VictimRecorded(victim)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _victim_insert(
+    fields: dict, identity: dict, digest: str, *, primary: bool, agency_id: int | None
+) -> Victim:
+    victim = Victim(**fields)
+    # Checked before a code is taken: a refused date never names a series (KRB-1-...).
+    victim.full_clean(exclude=["code"])
+    victim.code = _next_victim_code((fields["identified_on"] or timezone.localdate()).year)
     victim.save()
     if any(identity.get(k) for k in IDENTITY_FIELDS):
-        VictimIdentity.objects.create(victim=victim, nik_hash=digest, **identity)
-    return victim, False
+        VictimIdentity.objects.create(
+            victim=victim,
+            nik_hash=digest,
+            nik_primary=primary,
+            nik_agency_id=agency_id,
+            **identity,
+        )
+    return victim
 
 
 @transaction.atomic
@@ -164,13 +286,33 @@ def identity_update(*, by: User, victim: Victim, **fields) -> VictimIdentity:
         )
     for key, value in cleaned.items():
         setattr(identity, key, value)
-    if "nik" in cleaned:
-        identity.nik_hash = nik_hash(cleaned["nik"])
+    other_id = None
+    if "nik" in cleaned and (digest := nik_hash(cleaned["nik"])) != identity.nik_hash:
+        mine, other_id = _nik_holders(by, digest)
+        if mine is not None and mine.pk != victim.pk:
+            # The caller may see that victim: say so, so it links the case to her instead.
+            raise ValidationError(
+                {
+                    "nik": _("NIK ini sudah tercatat untuk korban lain (%(code)s).")
+                    % {"code": mine.code}
+                }
+            )
+        identity.nik_hash = digest
+        identity.nik_primary = other_id is None
+        identity.nik_agency = None
     try:
         with transaction.atomic():
             identity.save()
     except IntegrityError as exc:
-        raise ValidationError({"nik": _("NIK ini sudah tercatat untuk korban lain.")}) from exc
+        # Recorded meanwhile by someone else: the next attempt finds it.
+        raise ValidationError(
+            {"nik": _("NIK ini baru saja dicatat oleh pengguna lain. Kirim ulang.")}
+        ) from exc
+    if other_id is not None:
+        # Outside the caller's scope: saved like any NIK, and queued for the province.
+        DuplicateCandidate.objects.get_or_create(
+            reason=DuplicateReason.NIK_SAMA, existing_victim_id=other_id, new_victim=victim
+        )
     return identity
 
 

@@ -5,6 +5,7 @@ from . import views
 app_name = "victims"
 urlpatterns = [
     path("", views.victim_list, name="list"),
+    path("duplikat/", views.duplicate_list, name="duplicates"),
     path("<int:pk>/", views.victim_detail, name="detail"),
     path("<int:pk>/identitas/", views.identity_reveal, name="identity"),
     path("<int:pk>/identitas/hapus/", views.identity_erase, name="identity_erase"),

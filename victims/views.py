@@ -7,7 +7,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from core.http import client_ip
 
 from . import services
 from .forms import IdentityEraseForm, ReferralAnswerForm, ServiceForm, VictimFilterForm
-from .models import Victim, VictimIdentity, VictimService
+from .models import DuplicateCandidate, Victim, VictimIdentity, VictimService
 
 PAGE_SIZE = 25
 ACCESS_LOG_SIZE = 10
@@ -87,6 +87,18 @@ def _detail(request: HttpRequest, victim: Victim, *, revealed: bool = False, ide
         },
     )
     return response
+
+
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    """The duplicate candidates (same NIK across scopes): the province's review queue;
+    anyone else gets 404, as if the page did not exist."""
+    if not sees_everything(request.user):
+        raise Http404
+    qs = DuplicateCandidate.objects.visible_to(request.user).select_related(
+        "existing_victim", "new_victim"
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "victims/duplicates.html", {"page": page, "query": ""})
 
 
 def victim_detail(request: HttpRequest, pk: int) -> HttpResponse:

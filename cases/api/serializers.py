@@ -47,7 +47,8 @@ from core.api.base import (
     StrictRegexField,
     StrictSlugRelatedField,
 )
-from victims.api.serializers import VictimBriefSerializer, VictimInputSerializer
+from victims.api.serializers import VICTIM_RENAMES, VictimBriefSerializer, VictimInputSerializer
+from victims.codes import Sex
 
 MAX_RUPIAH = 10**15
 ISO3 = r"^[A-Za-z]{3}$"
@@ -155,7 +156,12 @@ class PerpetratorInputSerializer(InvolvementFieldsMixin):
     perpetrator = VisiblePerpetratorField(required=False)
     kind = serializers.ChoiceField(choices=PerpetratorKind.choices, required=False)
     name = StrictCharField(required=False, allow_blank=True, max_length=200)
-    sex = StrictCharField(required=False, allow_blank=True, max_length=16)
+    sex = serializers.ChoiceField(
+        choices=Sex.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_("Kode jenis kelamin seperti korban; kosong berarti tidak diketahui."),
+    )
     nationality = StrictRegexField(ISO3, required=False)
     birth_year = StrictIntegerField(required=False, allow_null=True, min_value=1900, max_value=2100)
     note = StrictCharField(required=False, allow_blank=True, max_length=5000)
@@ -280,13 +286,36 @@ class JourneySerializer(serializers.ModelSerializer):
         fields = ["kind", "regency", "country", "place", "occurred_on"]
 
 
+class DifferencesField(serializers.DictField):
+    """{field: [stored, submitted]} under the API's field names (`age`, not
+    `age_at_identification`)."""
+
+    child = serializers.ListField()
+
+    def to_representation(self, value):
+        return {VICTIM_RENAMES.get(k, k): v for k, v in (value or {}).items()}
+
+
 class CaseVictimSerializer(VictimBriefSerializer):
-    """A victim of a case (from the case's victim link)."""
+    """A victim of a case (from the case's victim link). `matched_existing`: the NIK named
+    a victim already on record that you may see, and she was linked (her record kept;
+    `differences` lists what the submission said otherwise). A NIK you may not see is
+    answered like a new person."""
+
+    matched_existing = serializers.BooleanField(read_only=True)
+    differences = DifferencesField(read_only=True)
 
     row_prefix = "victim__"  # its rows are the links, with the victim's columns
+    link_fields = ("matched_existing", "differences")  # ... and these of the link's own
+
+    class Meta(VictimBriefSerializer.Meta):
+        fields = [*VictimBriefSerializer.Meta.fields, "matched_existing", "differences"]
 
     def to_representation(self, link):
-        return super().to_representation(link.victim)
+        data = super().to_representation(link.victim)
+        data["matched_existing"] = link.matched_existing
+        data["differences"] = self.fields["differences"].to_representation(link.differences)
+        return data
 
 
 class InvolvementSerializer(RoleRestrictedFieldsMixin, serializers.ModelSerializer):
@@ -412,10 +441,19 @@ def case_rows(cases: list[Case], fields: RowFields) -> list[dict]:
         pk: {key: [] for key in ("handling_agencies", *CODE_ATTRS, *fields.nested)} for pk in ids
     }
 
+    # The victim link's own columns, which its serializer reads under the victim's prefix.
+    own = {
+        f"{CaseVictimSerializer.row_prefix}{name}": name
+        for name in CaseVictimSerializer.link_fields
+    }
+
     def read(key: str, queryset, *extra: str):
         # An involvement's `roles` are rows of their own, added below.
-        columns = [column for column in fields.nested[key].keys if column != "roles"]
-        return queryset.filter(case_id__in=ids).values("case_id", *extra, *columns)
+        columns = [own.get(c, c) for c in fields.nested[key].keys if c != "roles"]
+        rows = queryset.filter(case_id__in=ids).values("case_id", *extra, *columns)
+        if key != "victim_links":
+            return rows
+        return [{**row, **{k: row[name] for k, name in own.items()}} for row in rows]
 
     for case_id, field, code in CaseCode.objects.filter(case_id__in=ids).values_list(
         "case_id", "field", "code"

@@ -86,6 +86,9 @@ def expected(case: Case, identities: bool) -> dict:
             "status": "TERIDENTIFIKASI",
             "identified_on": None,
             "simfoni_id": simfoni_id,
+            # The link's own: not found already on record by NIK, so nothing differed.
+            "matched_existing": False,
+            "differences": {},
         }
         if not identities:
             del data["simfoni_id"]
@@ -174,7 +177,7 @@ def expected(case: Case, identities: bool) -> dict:
         ],
         "perpetrators": [
             perpetrator(budi, "ORANG", "Budi", "L", "IDN", ["PENAMPUNG", "PEREKRUT"], 5_000_000),
-            perpetrator(pt, "KORPORASI", "PT Maju", "", "MYS", [], None),
+            perpetrator(pt, "KORPORASI", "PT Maju", "TIDAK_DIKETAHUI", "MYS", [], None),
         ],
     }
 

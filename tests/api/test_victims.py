@@ -56,12 +56,18 @@ def test_lists_never_read_identities(unit_bjm, victim):
     assert not IdentityAccess.objects.exists()
 
 
-def test_a_victim_lists_only_cases_the_caller_may_see(unit_bjm, outsider, victim, case):
-    # The same person (same NIK) reported by another unit elsewhere.
+def test_a_victim_lists_only_cases_the_caller_may_see(unit_bjm, outsider, province, victim, case):
+    # The same person (same NIK) in a Tanah Bumbu unit's case: linked by the province,
+    # which sees her (a unit outside her scope would get a new victim, #13 item 1).
     from tests.factories import victim_data
 
     nik = victim.identity.nik
-    other = make_case(outsider, regency="6310", victims=[victim_data(identity={"nik": nik})])
+    other = make_case(
+        province,
+        regency="6310",
+        reporting_agency=outsider.agency,
+        victims=[victim_data(identity={"nik": nik})],
+    )
     assert other.victim_links.get().victim == victim
 
     mine = api_client(unit_bjm).get(f"/api/v1/victims/{victim.code}/").json()

@@ -122,13 +122,20 @@ def test_restitution_paid_not_above_awarded(unit_bjm):
     assert Involvement.objects.get(pk=involvement.pk).restitution_paid is None
 
 
-@pytest.mark.parametrize("nik", ["123", "63710000000000001", "63710000abcd0001"])
-def test_a_nik_is_16_digits(unit_bjm, nik):
+LENGTH = "NIK harus terdiri dari 16 angka."
+DIGITS_ONLY = "NIK hanya boleh berisi angka 0-9 (spasi, titik dan tanda hubung diabaikan)."
+
+
+@pytest.mark.parametrize(
+    "nik, message",
+    [("123", LENGTH), ("63710000000000001", LENGTH), ("63710000abcd0001", DIGITS_ONLY)],
+)
+def test_a_nik_is_16_digits(unit_bjm, nik, message):
     bad = victim_data()
     bad["identity"] = {**bad["identity"], "nik": nik}
     with pytest.raises(ValidationError) as exc:
         make_case(unit_bjm, victims=[bad])
-    assert errors(exc) == {"victims.0.nik": ["NIK harus terdiri dari 16 angka."]}
+    assert errors(exc) == {"victims.0.nik": [message]}
     assert nik not in str(exc.value)  # the value is never echoed back
     assert not Case.objects.exists() and not Victim.objects.exists()
 

@@ -149,14 +149,22 @@ def total(content: dict, key: str, row: str = "TOTAL") -> int:
     return t["total"][0] if row == "TOTAL" else next(r[1] for r in t["rows"] if r[0] == row)
 
 
-def test_all_summaries_read_at_once_are_each_summary_read_alone(crafted, unit_bjm, outsider):
+def test_all_summaries_read_at_once_are_each_summary_read_alone(
+    crafted, unit_bjm, outsider, province
+):
     # A woman and a perpetrator in a Banjarmasin case and a Tanah Bumbu one: each regency
     # counts them, the province once. Counts of cases, defendants and services add up from
     # the regencies; counts of people cannot, and the province has its own query for them.
+    # (The province links her to the Tanah Bumbu unit's case: the unit itself, outside her
+    # scope, would get a new victim and a duplicate candidate, #13 item 1.)
     woman = victim_data(sex="P", age_at_identification=30, age_at_exploitation=29)
     make_case(unit_bjm, reported_on=MARCH.replace(day=20), victims=[woman])
     there = make_case(
-        outsider, regency="6310", reported_on=MARCH.replace(day=21), victims=[{**woman}]
+        province,
+        regency="6310",
+        reporting_agency=outsider.agency,
+        reported_on=MARCH.replace(day=21),
+        victims=[{**woman}],
     )
     syndicate = crafted["cases"][0].involvements.first().perpetrator
     involvement_create(by=outsider, case=there, perpetrator=syndicate, roles=["PEREKRUT"])

@@ -81,12 +81,25 @@ def test_reencrypt_leaves_nothing_under_the_old_key(unit_bjm, settings):
     assert VictimIdentity.objects.get(victim=victim).full_name == NAME
 
 
-def test_the_same_nik_in_two_cases_is_the_same_person(unit_bjm, outsider):
+def test_the_same_nik_in_two_cases_of_one_scope_is_the_same_person(unit_bjm, regency_bjm):
     first, victim = case_with_identity(unit_bjm)
-    second, again = case_with_identity(outsider, nik="6371-0145-0905-0003")  # same digits
+    second, again = case_with_identity(regency_bjm, nik="6371-0145-0905-0003")  # same digits
     assert again.pk == victim.pk
     assert set(victim.case_links.values_list("case_id", flat=True)) == {first.pk, second.pk}
+    assert second.victim_links.get().matched_existing is True
     assert Victim.objects.count() == 1
+
+
+def test_the_same_nik_outside_the_scope_is_a_new_person_and_a_candidate(unit_bjm, outsider):
+    # Formerly linked to the outsider's case (and her identity readable by it): #13 item 1.
+    from victims.models import DuplicateCandidate
+
+    first, victim = case_with_identity(unit_bjm)
+    second, other = case_with_identity(outsider, nik="6371-0145-0905-0003")  # same digits
+    assert other.pk != victim.pk
+    assert list(victim.case_links.values_list("case_id", flat=True)) == [first.pk]
+    assert second.victim_links.get().matched_existing is False
+    assert DuplicateCandidate.objects.filter(existing_victim=victim, new_victim=other).exists()
 
 
 def test_every_identity_view_is_logged_and_analysts_get_none(unit_bjm, analyst, outsider):

@@ -17,7 +17,7 @@ from core.api.base import (
     StrictSlugRelatedField,
 )
 from victims.codes import Education, ServiceStatus, ServiceType, Sex, VictimStatus
-from victims.models import Victim, VictimIdentity, VictimService
+from victims.models import DuplicateCandidate, Victim, VictimIdentity, VictimService
 from victims.services import identity_validate
 
 # API field -> model field, where they differ (`age` is the contract's name).
@@ -30,7 +30,7 @@ class IdentityInputSerializer(serializers.Serializer):
     """Write-only: who the victim is. Validated by the same rule as the service."""
 
     full_name = StrictCharField(required=False, allow_blank=True, max_length=500)
-    nik = StrictCharField(required=False, allow_blank=True, max_length=20)
+    nik = StrictCharField(required=False, allow_blank=True, max_length=32)
     birth_date = serializers.DateField(required=False, allow_null=True)
     phone = StrictCharField(required=False, allow_blank=True, max_length=500)
     address = StrictCharField(required=False, allow_blank=True, max_length=500)
@@ -201,3 +201,14 @@ class ServiceTransitionSerializer(serializers.Serializer):
     )
     on = serializers.DateField(required=False, allow_null=True)
     reason = StrictCharField(required=False, allow_blank=True, max_length=5000)
+
+
+class DuplicateCandidateSerializer(serializers.ModelSerializer):
+    """Two victims that may be the same person (the province's review queue)."""
+
+    existing_victim = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    new_victim = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = DuplicateCandidate
+        fields = ["id", "kind", "reason", "status", "existing_victim", "new_victim", "created_at"]

@@ -7,6 +7,7 @@ which checks the rule and writes the access log.
 
 from django.apps import apps
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -15,14 +16,15 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from agencies.api.access import ApiViewSet
-from agencies.scoping import case_scope, may_see_identities
+from agencies.scoping import case_scope, may_see_identities, sees_everything
 from core.api.errors import service_errors
 from core.http import client_ip
-from victims.models import Victim, VictimService
+from victims.models import DuplicateCandidate, Victim, VictimService
 from victims.services import identity_read, service_create, service_transition
 
 from .filters import ServiceFilter, VictimFilter
 from .serializers import (
+    DuplicateCandidateSerializer,
     IdentitySerializer,
     ServiceInputSerializer,
     ServiceSerializer,
@@ -141,3 +143,19 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
         with service_errors():
             service = service_transition(by=request.user, service=service, **payload.validated_data)
         return Response(ServiceSerializer(service).data)
+
+
+class DuplicateCandidateViewSet(mixins.ListModelMixin, ApiViewSet):
+    """Victims recorded with a NIK already on record outside the recorder's scope, for the
+    province to review (PROVINCE and ADMIN only; 404 for everyone else)."""
+
+    serializer_class = DuplicateCandidateSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return DuplicateCandidate.objects.none()
+        if not sees_everything(self.request.user):
+            raise Http404
+        return DuplicateCandidate.objects.visible_to(self.request.user).select_related(
+            "existing_victim", "new_victim"
+        )
