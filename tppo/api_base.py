@@ -24,7 +24,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
 from rest_framework.settings import api_settings
 from rest_framework.viewsets import GenericViewSet
 
-from agencies.scoping import may_see_identities, may_write
+from agencies.scoping import may_see_identities, may_see_records, may_write
 
 # --- Serializers ---------------------------------------------------------------------------
 
@@ -257,17 +257,28 @@ class WritesAllowed(BasePermission):
         return request.method in SAFE_METHODS or may_write(request.user)
 
 
+class RecordsAllowed(BasePermission):
+    """Record-level case data (lists, records, counts) only for roles that see records: an
+    analyst gets a 403 on every such route, list and count included, before any query. A
+    viewset of other data (reference tables, published summaries) says
+    `holds_case_data = False`; a new viewset holds case data unless it says otherwise."""
+
+    def has_permission(self, request, view) -> bool:
+        return not getattr(view, "holds_case_data", True) or may_see_records(request.user)
+
+
 class ApiViewSet(GenericViewSet):
     """Base of every viewset: JSON in, the access rule, the shared schema."""
 
     parser_classes = [JSONParser]
-    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, WritesAllowed]
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, RecordsAllowed, WritesAllowed]
+    holds_case_data = True
 
 
 ERROR_DESCRIPTIONS = {
     400: _("Isian tidak valid; `errors` memuat pesan per kolom."),
     401: _("Token tidak ada, tidak valid, atau penggunanya tidak aktif."),
-    403: _("Peran Anda tidak boleh melakukan perubahan ini."),
+    403: _("Peran Anda tidak boleh melihat data ini atau melakukan perubahan ini."),
     404: _("Tidak ada, di luar cakupan Anda, atau halaman di luar jangkauan."),
     409: _("Bertentangan dengan data tersimpan (versi usang atau external_ref terpakai)."),
     412: _("Versi pada If-Match bukan versi terkini."),
@@ -302,6 +313,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes.add(404)
         if self.method not in SAFE_METHODS:
             codes |= {400, 403}
+        if getattr(self.view, "holds_case_data", True):
+            codes.add(403)  # roles that see aggregates only (analysts)
         action = getattr(self.view, "action", None)
         codes |= set(getattr(self.view, "extra_error_statuses", {}).get(action, ()))
         return codes

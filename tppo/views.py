@@ -8,17 +8,34 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from agencies.scoping import may_see_records
 from agencies.views import who_context
 from cases import selectors
+from reports.presentation import describe, sections
+from reports.selectors import reporting_grid, summaries_visible_to
 
-try:  # the reporting grid comes from the reports app, which may not be installed yet
-    from reports.selectors import reporting_grid
-except ImportError:  # pragma: no cover - depends on what is deployed
-    reporting_grid = None
+PUBLISHED_HOME_SIZE = 12
+
+
+def published_home(request: HttpRequest) -> HttpResponse:
+    """The home page of a role that sees aggregates only (analysts): the published
+    (suppressed) summaries and the latest province summary's tables, never a figure counted
+    from the records (a narrow exact count is itself the small number suppression hides)."""
+    user = request.user
+    summaries = list(summaries_visible_to(user).order_by("-period", "regency_id")[:400])
+    latest = next((s for s in summaries if s.regency_id is None), None)
+    context = who_context(user) | {
+        "summaries": summaries[:PUBLISHED_HOME_SIZE],
+        "latest": latest,
+        "sections": sections(describe(latest)) if latest else [],
+    }
+    return render(request, "tppo/published_home.html", context)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if not may_see_records(user):
+        return published_home(request)
     periods = selectors.Periods.of(timezone.localdate())
     stale, stale_count = selectors.stale_cases(user, periods.today)
     overdue, overdue_count = selectors.overdue_first_aid(user, periods.today)
@@ -37,6 +54,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "first_aid_window": selectors.FIRST_AID_WINDOW_DAYS,
         "referrals": referrals,
         "referral_count": referral_count,
-        "grid": reporting_grid(user) if reporting_grid else None,
+        "grid": reporting_grid(user),
     }
     return render(request, "tppo/dashboard.html", context)

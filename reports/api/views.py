@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from reports.audit.services import export_record, summary_rows
 from reports.models import ExportChannel, ExportFormat, ExportKind, MonthlySummary, UnitReturn
 from reports.periods import parse_period
-from reports.selectors import summaries_visible_to
+from reports.selectors import summaries_visible_to, summary_access
 from reports.services import may_file_returns, unit_return_file
 from tppo.api_base import REGENCY_CODE, ApiViewSet
 
@@ -129,8 +129,12 @@ class MonthlySummaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
 
     serializer_class = MonthlySummaryOutput
     queryset = MonthlySummary.objects.none()
+    holds_case_data = False  # published summaries are what analysts may read
 
     def get_queryset(self):
+        if self.action == "retrieve":
+            # One summary: any version the caller may open, as on the pages.
+            return MonthlySummary.objects.filter(summary_access(self.request.user))
         params = self.request.query_params
         period = None
         if params.get("period"):

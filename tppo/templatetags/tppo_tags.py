@@ -4,9 +4,21 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from agencies import scoping
 from agencies.scoping import may_see_identities
 
 register = template.Library()
+
+
+@register.filter
+def sees_records(user) -> bool:
+    """Whether the user's role sees record-level case data (analysts do not)."""
+    return scoping.may_see_records(user)
+
+
+@register.filter
+def sees_everything(user) -> bool:
+    return scoping.sees_everything(user)
 
 
 @register.simple_tag

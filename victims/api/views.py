@@ -14,11 +14,16 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from agencies.scoping import case_scope, may_see_identities
+from agencies.scoping import case_scope
 from tppo.api import service_errors
 from tppo.api_base import ApiViewSet
 from victims.models import Victim, VictimService
-from victims.services import identity_read, service_create, service_transition
+from victims.services import (
+    identity_read,
+    may_read_identity,
+    service_create,
+    service_transition,
+)
 
 from .filters import ServiceFilter, VictimFilter
 from .serializers import (
@@ -62,7 +67,7 @@ class VictimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         data = self.get_serializer(victim).data
         # The identity is added here, not by the serializer, so that it is read once and
         # only through the logged path.
-        if may_see_identities(request.user):
+        if may_read_identity(request.user, victim):
             identity = identity_read(
                 user=request.user,
                 victim=victim,
