@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Regency, User
-from agencies.scoping import role_of
+from agencies.scoping import may_move_case, regencies_for_new_case
 from victims.codes import Sex
 from victims.models import Victim
 
@@ -132,10 +132,15 @@ class CaseForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        if role_of(user) == "REGENCY":
-            self.fields["regency"].queryset = Regency.objects.filter(pk=user.agency.regency_id)
-        elif user.agency and user.agency.regency_id and not self.instance.pk:
-            self.fields["regency"].initial = user.agency.regency_id
+        if self.instance.pk:
+            if not may_move_case(user):  # moving a case is the province's decision
+                self.fields["regency"].queryset = Regency.objects.filter(
+                    pk=self.instance.regency_id
+                )
+        else:
+            self.fields["regency"].queryset = regencies_for_new_case(user)
+            if user.agency and user.agency.regency_id:
+                self.fields["regency"].initial = user.agency.regency_id
         if self.instance.pk:
             for attr in CODE_ATTRS:
                 self.fields[attr].initial = getattr(self.instance, attr)

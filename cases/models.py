@@ -222,7 +222,9 @@ class CaseCode(models.Model):
 
 
 class CaseAgency(models.Model):
-    """An agency handling a case besides the reporter (e.g. one a victim was referred to)."""
+    """An agency named as handling a case besides the reporter. It grants no access: the
+    access rule (agencies/scoping.py) gives a referred agency the referred victim and
+    service only, and a case changes hands by a province decision."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agency_links")
     agency = models.ForeignKey(
@@ -332,6 +334,7 @@ class StageEvent(models.Model):
 
 class PerpetratorQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """Perpetrators of the cases the user sees whole (a referral shows none)."""
         scope = case_scope(user, "case__")
         if not scope:
             return self

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from agencies.scoping import may_write, role_of
+from agencies.scoping import may_reopen_cases, may_see_records, may_write
 from core.http import client_ip
 
 from . import exports, selectors, services
@@ -40,6 +40,12 @@ PAGE_SIZE = 25
 
 def _require_write(request: HttpRequest) -> None:
     if not may_write(request.user):
+        raise PermissionDenied
+
+
+def _require_records(request: HttpRequest) -> None:
+    """Record lists are not for roles that see aggregates only (analysts): 403, no rows."""
+    if not may_see_records(request.user):
         raise PermissionDenied
 
 
@@ -79,12 +85,14 @@ def _list_page(
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
+    _require_records(request)
     filterset, sort = _case_filter(request, selectors.case_list(request.user))
     return _list_page(request, filterset, sort)
 
 
 def case_export(request: HttpRequest) -> HttpResponse:
     """The cases of the list page, with its filters and sort, as CSV; logged first."""
+    _require_records(request)
     filterset, sort = _case_filter(request, Case.objects.visible_to(request.user))
     if filterset.is_bound and not filterset.is_valid():
         # Exporting everything while a filter was meant would be worse than nothing.
@@ -116,7 +124,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.case_history(case),
             "may_write": may_write(request.user),
             "next_stages": allowed_next_stages(
-                case.stage, may_reopen=role_of(request.user) in services.REOPEN_ROLES
+                case.stage, may_reopen=may_reopen_cases(request.user)
             ),
         },
     )
@@ -197,9 +205,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def case_stage(request: HttpRequest, pk: int) -> HttpResponse:
     case = _visible_case(request, pk)
     _require_write(request)
-    allowed = allowed_next_stages(
-        case.stage, may_reopen=role_of(request.user) in services.REOPEN_ROLES
-    )
+    allowed = allowed_next_stages(case.stage, may_reopen=may_reopen_cases(request.user))
     data = request.POST if request.method == "POST" else None
     form = StageForm(data, allowed=allowed)
     status = 200

@@ -8,14 +8,35 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from agencies.scoping import may_see_records
 from agencies.views import who_context
 from cases import selectors
 
-from .selectors import reporting_grid
+from .presentation import describe, sections
+from .selectors import reporting_grid, summaries_visible_to
+
+PUBLISHED_HOME_SIZE = 12
+
+
+def published_home(request: HttpRequest) -> HttpResponse:
+    """The home page of a role that sees aggregates only (analysts): the published
+    (suppressed) summaries and the latest province summary's tables, never a figure counted
+    from the records (a narrow exact count is itself the small number suppression hides)."""
+    user = request.user
+    summaries = list(summaries_visible_to(user).order_by("-period", "regency_id")[:400])
+    latest = next((s for s in summaries if s.regency_id is None), None)
+    context = who_context(user) | {
+        "summaries": summaries[:PUBLISHED_HOME_SIZE],
+        "latest": latest,
+        "sections": sections(describe(latest)) if latest else [],
+    }
+    return render(request, "reports/published_home.html", context)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if not may_see_records(user):
+        return published_home(request)
     periods = selectors.Periods.of(timezone.localdate())
     stale, stale_count = selectors.stale_cases(user, periods.today)
     overdue, overdue_count = selectors.overdue_first_aid(user, periods.today)

@@ -7,8 +7,13 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from agencies.models import Agency, Role
-from agencies.scoping import role_of
+from agencies.models import Agency
+from agencies.scoping import (
+    NOTHING,
+    exact_figures_scope,
+    reporting_unit_scope,
+    summary_scope,
+)
 from core.periods import last_months, month_start, previous_month
 
 from .models import MonthlySummary, SummaryVersion, UnitReturn
@@ -23,16 +28,9 @@ def reporting_units() -> QuerySet[Agency]:
 
 
 def units_visible_to(user) -> QuerySet[Agency]:
-    """Province, analysts and admins see all units; others the units of their own regency."""
-    role = role_of(user)
+    """The units whose returns the user follows (agencies.scoping.reporting_unit_scope)."""
     units = reporting_units().select_related("regency").order_by("regency_id", "name")
-    if role in (Role.ADMIN, Role.PROVINCE, Role.ANALYST):
-        return units
-    if role in (Role.REGENCY, Role.UNIT) and user.agency.regency_id:
-        return units.filter(regency_id=user.agency.regency_id)
-    if role == Role.UNIT:
-        return units.filter(pk=user.agency_id)
-    return units.none()
+    return units.filter(reporting_unit_scope(user))
 
 
 def return_state(ret: UnitReturn | None) -> str:
@@ -65,52 +63,29 @@ def reporting_grid(user, today: date | None = None) -> dict:
 # --- Summaries -------------------------------------------------------------------------
 
 
-def summary_regencies_visible_to(user) -> Q:
-    """Which summaries (by regency) a user may open: the province's for everyone with a
-    role; every regency's for the province, admins and analysts; their own regency's for
-    regency and unit staff."""
-    role = role_of(user)
-    if role is None:
-        return Q(pk__in=[])
-    if role in (Role.ADMIN, Role.PROVINCE, Role.ANALYST):
-        return Q()
-    own = user.agency.regency_id
-    return Q(regency__isnull=True) | Q(regency_id=own) if own else Q(regency__isnull=True)
-
-
-def version_for(user, regency_id: str | None) -> str:
-    """Exact counts only for those who may see the cases behind them: the province and
-    admins everywhere, regency staff for their own regency. Analysts, units (who see only
-    their own cases) and regency staff looking at the province get the published version."""
-    role = role_of(user)
-    if role in (Role.ADMIN, Role.PROVINCE):
-        return SummaryVersion.INTERNAL
-    if role == Role.REGENCY and regency_id and regency_id == user.agency.regency_id:
-        return SummaryVersion.INTERNAL
-    return SummaryVersion.PUBLISHED
-
-
-def may_see_internal(user, regency_id: str | None) -> bool:
-    return version_for(user, regency_id) == SummaryVersion.INTERNAL
+def summary_access(user) -> Q:
+    """Every summary the user may open, in either version: the published one where the
+    access rule lets them open that regency's (or the province's) summaries, the internal
+    one only where it lets them read exact counts. The rule is agencies.scoping's."""
+    published = Q(version=SummaryVersion.PUBLISHED) & summary_scope(user)
+    internal = Q(version=SummaryVersion.INTERNAL) & exact_figures_scope(user)
+    return published | internal
 
 
 def summaries_visible_to(user, *, period: date | None = None, regency: str | None = None):
-    """The summaries a user may open, each in the one version they get (or, for those
-    allowed the internal one, that version; they may ask for the published one on a page)."""
-    qs = MonthlySummary.objects.filter(summary_regencies_visible_to(user)).select_related("regency")
+    """The summaries a user may open, each in the one version they get: the internal one
+    where they may read exact counts, else the published one (pages may link the published
+    sibling of an internal summary: `summary_access`)."""
+    qs = MonthlySummary.objects.filter(summary_access(user)).select_related("regency")
     if period is not None:
         qs = qs.filter(period=period)
     if regency == "":
         qs = qs.filter(regency__isnull=True)
     elif regency:
         qs = qs.filter(regency_id=regency)
-    role = role_of(user)
-    if role in (Role.ADMIN, Role.PROVINCE):
+    exact = exact_figures_scope(user)
+    if not exact:  # exact counts everywhere: the internal versions only
         return qs.filter(version=SummaryVersion.INTERNAL)
-    if role == Role.REGENCY:
-        own = user.agency.regency_id
-        return qs.filter(
-            Q(regency_id=own, version=SummaryVersion.INTERNAL)
-            | Q(regency__isnull=True, version=SummaryVersion.PUBLISHED)
-        )
-    return qs.filter(version=SummaryVersion.PUBLISHED)
+    if exact == NOTHING:
+        return qs.filter(version=SummaryVersion.PUBLISHED)
+    return qs.filter(Q(version=SummaryVersion.INTERNAL) | ~exact)

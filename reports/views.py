@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from agencies.scoping import role_of
+from agencies.scoping import may_see_records, role_of
 from audit.models import ExportChannel, ExportKind
 from audit.services import export_record
 from core.http import client_ip
@@ -19,12 +19,7 @@ from .exports import filename, summary_csv, summary_pdf, summary_rows, summary_x
 from .forms import SummaryFilterForm, UnitReturnForm
 from .models import MonthlySummary, SummaryVersion, UnitReturn
 from .presentation import chart_data, describe, legend, sections
-from .selectors import (
-    may_see_internal,
-    reporting_grid,
-    summaries_visible_to,
-    summary_regencies_visible_to,
-)
+from .selectors import reporting_grid, summaries_visible_to, summary_access
 from .services import may_file_returns, unit_return_file
 
 DOWNLOADS = {
@@ -40,12 +35,9 @@ DOWNLOADS = {
 def summary_for(user, pk: int) -> MonthlySummary:
     """A summary the user may open: 404 whether it is missing, of another regency, or an
     internal version the user may not read."""
-    summary = (
-        MonthlySummary.objects.filter(summary_regencies_visible_to(user), pk=pk)
-        .select_related("regency")
-        .first()
-    )
-    if summary is None or (summary.is_internal and not may_see_internal(user, summary.regency_id)):
+    summary = MonthlySummary.objects.filter(summary_access(user), pk=pk).select_related("regency")
+    summary = summary.first()
+    if summary is None:
         raise Http404
     return summary
 
@@ -71,7 +63,10 @@ def summary_detail(request, pk: int):
     sibling = None
     if summary.is_internal:
         sibling = MonthlySummary.objects.filter(
-            period=summary.period, regency_id=summary.regency_id, version=SummaryVersion.PUBLISHED
+            summary_access(request.user),
+            period=summary.period,
+            regency_id=summary.regency_id,
+            version=SummaryVersion.PUBLISHED,
         ).first()
     tables = describe(summary)
     return render(
@@ -112,6 +107,8 @@ def summary_download(request, pk: int, fmt: str):
 @require_http_methods(["GET", "POST"])
 def return_list(request):
     user = request.user
+    if not may_see_records(user):
+        raise PermissionDenied  # returns carry free-text notes: not for aggregate-only roles
     may_file = may_file_returns(user)
     if request.method == "POST":
         if not may_file:

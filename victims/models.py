@@ -1,4 +1,3 @@
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -6,7 +5,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agencies.scoping import case_scope, identity_scope, sees_everything
+from agencies.scoping import (
+    identity_scope,
+    sees_everything,
+    service_scope,
+    victim_scope,
+)
 from core.crypto import EncryptedDateField, EncryptedTextField
 
 from .codes import (
@@ -27,25 +31,16 @@ from .validators import case_event_date, past_date
 ADULT_AGE = 18
 
 
-def _case_links():
-    # Named by string: victims does not import cases (imports flow cases -> victims).
-    return apps.get_model("cases", "CaseVictim").objects
-
-
-def _through_cases(qs, scope: Q, field: str = "pk"):
-    """Rows of `qs` linked to a case in `scope`; a subquery, so no row is listed twice."""
-    if not scope:  # the empty Q: everything
-        return qs
-    return qs.filter(**{f"{field}__in": _case_links().filter(scope).values("victim_id")})
-
-
 class VictimQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _through_cases(self, case_scope(user, "case__"))
+        """Victims of the cases the user sees whole, and those referred to its agency while
+        the referral is live (agencies.scoping.victim_scope)."""
+        return self.filter(victim_scope(user))
 
     def identities_visible_to(self, user):
-        """Victims whose identity the user may see (never for analysts)."""
-        return _through_cases(self, identity_scope(user, "case__"))
+        """Victims whose identity the user may see (never for analysts; for a referred
+        agency only while the referral is live and the victim consented to sharing)."""
+        return self.filter(identity_scope(user))
 
 
 class Victim(models.Model):
@@ -194,7 +189,8 @@ class VictimIdentity(models.Model):
 
 class VictimServiceQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(case_scope(user, "case__"))
+        """Services of whole cases, and the live referrals to the user's agency."""
+        return self.filter(service_scope(user))
 
     def awaiting(self, agency):
         return self.filter(provider_agency=agency, status=ServiceStatus.DIRUJUK)
@@ -285,7 +281,7 @@ class VictimService(models.Model):
 
 class ConsentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(victim__in=Victim.objects.visible_to(user))
+        return self.filter(victim_scope(user, "victim__"))
 
 
 class Consent(models.Model):

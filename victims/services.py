@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Regency, User
-from agencies.scoping import may_write, role_of, sees_everything
+from agencies.scoping import (
+    assert_may_write,
+    assert_may_write_victim,
+    may_change_service,
+    may_write,
+    sees_everything,
+)
 from audit.services import erasure_record, identity_access_record
 from core.crypto import EncryptedTextField, nik_hash, readable
 from core.sequences import next_number
@@ -235,8 +241,7 @@ def _victim_insert(
 
 @transaction.atomic
 def victim_update(*, by: User, victim: Victim, **fields) -> Victim:
-    if not may_write(by):
-        raise PermissionDenied
+    assert_may_write_victim(by, victim)
     allowed = {
         "sex",
         "age_at_identification",
@@ -259,8 +264,13 @@ def victim_update(*, by: User, victim: Victim, **fields) -> Victim:
     return victim
 
 
+def may_read_identity(user: User, victim: Victim) -> bool:
+    """Whether `identity_read` would show this victim's identity to the user."""
+    return Victim.objects.identities_visible_to(user).filter(pk=victim.pk).exists()
+
+
 def _check_identity_access(user: User, victim: Victim) -> None:
-    if not Victim.objects.identities_visible_to(user).filter(pk=victim.pk).exists():
+    if not may_read_identity(user, victim):
         # Same answer whether the victim is outside the scope or the role may not look.
         raise Http404
 
@@ -278,6 +288,7 @@ def identity_read(
 @transaction.atomic
 def identity_update(*, by: User, victim: Victim, **fields) -> VictimIdentity:
     _check_identity_access(by, victim)
+    assert_may_write_victim(by, victim)
     cleaned = identity_validate(fields)
     identity, _created = VictimIdentity.objects.select_for_update().get_or_create(victim=victim)
     if identity.erased_at:
@@ -394,11 +405,6 @@ TRANSITIONS = {
 }
 
 
-def _check_case_write(by: User, case) -> None:
-    if not type(case).objects.writable_by(by).filter(pk=case.pk).exists():
-        raise PermissionDenied
-
-
 @transaction.atomic
 def service_create(
     *,
@@ -413,9 +419,10 @@ def service_create(
     note: str = "",
 ) -> VictimService:
     """Refer a victim to a provider (status DIRUJUK), or record a service the caller's own
-    agency gives (BERJALAN, or SELESAI with a completion date). A referral makes the
-    provider a handling agency of the case, so it can see what it was referred."""
-    _check_case_write(by, case)
+    agency gives (BERJALAN, or SELESAI with a completion date). A referral lets the
+    provider see the referred victim and this service while it is live (the access rule,
+    agencies/scoping.py); it does not make the provider a handler of the whole case."""
+    assert_may_write(by, case)
     if not case.victim_links.filter(victim=victim).exists():
         raise ValidationError({"victim": _("Korban ini tidak tercatat dalam kasus tersebut.")})
     if type not in ServiceType.values:
@@ -443,8 +450,6 @@ def service_create(
     )
     service.full_clean()
     service.save()
-    if not own:
-        case.agency_links.get_or_create(agency=provider_agency)
     return service
 
 
@@ -453,13 +458,12 @@ def service_transition(
     *, by: User, service: VictimService, status: str, on: date | None = None, reason: str = ""
 ) -> VictimService:
     """Accept, reject, start, complete or cancel a service. Only the provider (or the
-    province) answers a referral; the referrer may cancel it."""
-    service = VictimService.objects.select_for_update().get(pk=service.pk)
-    provider = by.agency_id == service.provider_agency_id
-    referrer = by.agency_id == service.referring_agency_id
-    if not (provider or sees_everything(by) or (referrer and status == ServiceStatus.DIBATALKAN)):
-        raise PermissionDenied
-    if role_of(by) not in ("ADMIN", "PROVINCE", "REGENCY", "UNIT"):
+    province) answers a referral; the referrer may cancel it. 404 for a service the user
+    does not see (an ended referral included)."""
+    service = VictimService.objects.visible_to(by).select_for_update().filter(pk=service.pk).first()
+    if service is None:
+        raise Http404
+    if not may_change_service(by, service, cancel=status == ServiceStatus.DIBATALKAN):
         raise PermissionDenied
     if status not in TRANSITIONS.get(service.status, set()):
         raise ValidationError(
@@ -501,10 +505,7 @@ def consent_record(
     given_on: date,
     note: str = "",
 ) -> Consent:
-    if not Victim.objects.visible_to(by).filter(pk=victim.pk).exists():
-        raise Http404
-    if not may_write(by):
-        raise PermissionDenied
+    assert_may_write_victim(by, victim)
     consent = Consent(
         victim=victim,
         basis=basis,
@@ -521,8 +522,8 @@ def consent_record(
 
 @transaction.atomic
 def consent_withdraw(*, by: User, consent: Consent, withdrawn_on: date) -> Consent:
-    if not may_write(by):
-        raise PermissionDenied
+    assert_may_write_victim(by, consent.victim)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
     consent.withdrawn_on = withdrawn_on
     consent.full_clean()
     consent.save(update_fields=["withdrawn_on"])

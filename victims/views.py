@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agencies.scoping import (
     case_scope,
     case_write_scope,
-    may_see_identities,
+    may_answer_referral,
+    may_see_records,
     may_write,
     sees_everything,
 )
@@ -24,12 +25,29 @@ from audit.models import IdentityAccess
 from core.http import client_ip
 
 from . import services
+from .codes import ServiceStatus
 from .forms import IdentityEraseForm, ReferralAnswerForm, ServiceForm, VictimFilterForm
 from .models import DuplicateCandidate, Victim, VictimIdentity, VictimService
 
 PAGE_SIZE = 25
 ACCESS_LOG_SIZE = 10
 WEB_CHANNEL = "web"
+
+
+def referral_case_facts(case) -> list[tuple[str, object]]:
+    """What a referred agency learns of the case to deliver the service: no narrative, no
+    other victim, no perpetrator, no timeline."""
+    return [
+        (_("Nomor register"), case.register_no),
+        (_("Kabupaten/kota kejadian"), case.regency),
+        (_("Tanggal laporan"), case.reported_on),
+        (
+            _("Jenis eksploitasi"),
+            ", ".join(case.exploitation_types) or "—",
+        ),
+        (_("Lintas negara"), case.transnational),
+        (_("Negara tujuan"), case.destination_country or "—"),
+    ]
 
 
 def _visible_victim(request: HttpRequest, pk: int) -> Victim:
@@ -42,6 +60,8 @@ def _visible_victim(request: HttpRequest, pk: int) -> Victim:
 
 
 def victim_list(request: HttpRequest) -> HttpResponse:
+    if not may_see_records(request.user):
+        raise PermissionDenied  # analysts see aggregates only
     form = VictimFilterForm(request.GET or None)
     qs = form.filter(
         Victim.objects.visible_to(request.user).select_related("home_regency").order_by("-id")
@@ -61,19 +81,30 @@ def _detail(request: HttpRequest, victim: Victim, *, revealed: bool = False, ide
         .select_related("case__regency")
         .order_by("-case__reported_on")
     )
-    may_identify = may_see_identities(user)
+    links = list(links)
+    services_seen = list(
+        VictimService.objects.visible_to(user)
+        .filter(victim=victim)
+        .select_related("case", "provider_agency", "referring_agency")
+    )
+    may_identify = services.may_read_identity(user, victim)
     response = render(
         request,
         "victims/detail.html",
         {
             "victim": victim,
             "links": links,
-            "services": VictimService.objects.visible_to(user)
-            .filter(victim=victim)
-            .select_related("case", "provider_agency", "referring_agency"),
+            # Cases the user sees whole; a referred agency sees the referral, not the case.
+            "case_ids": {link.case_id for link in links},
+            "services": services_seen,
+            "answerable": {
+                s.pk
+                for s in services_seen
+                if s.status == ServiceStatus.DIRUJUK and may_answer_referral(user, s)
+            },
             "consents": victim.consents.all(),
             "may_identify": may_identify,
-            "may_write": may_write(user),
+            "may_write": may_write(user) and bool(links),
             "may_erase": sees_everything(user),
             "identity": identity,
             "revealed": revealed,
@@ -123,12 +154,12 @@ def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def service_create(request: HttpRequest, pk: int) -> HttpResponse:
     victim = _visible_victim(request, pk)
-    if not may_write(request.user):
-        raise PermissionDenied
     # Named by string: victims does not import cases.
     cases = apps.get_model("cases", "Case").objects.filter(
         case_write_scope(request.user), victim_links__victim=victim
     )
+    if not cases.exists():  # a read-only role, or a referred agency: no onward referral
+        raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = ServiceForm(data, cases=cases, initial={"provider_agency": request.user.agency_id})
     status = 200
@@ -153,12 +184,12 @@ def service_create(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(
         VictimService.objects.visible_to(request.user).select_related(
-            "victim", "case", "provider_agency", "referring_agency"
+            "victim", "case__regency", "provider_agency", "referring_agency"
         ),
         pk=pk,
     )
-    if not may_write(request.user) or service.provider_agency_id != request.user.agency_id:
-        raise PermissionDenied  # only the receiving agency answers a referral
+    if not may_answer_referral(request.user, service):
+        raise PermissionDenied  # only the receiving agency (or the province) answers
     data = request.POST if request.method == "POST" else None
     form = ReferralAnswerForm(data)
     status = 200
@@ -182,7 +213,11 @@ def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "victims/referral_answer.html",
-        {"form": form, "service": service},
+        {
+            "form": form,
+            "service": service,
+            "case_facts": referral_case_facts(service.case),
+        },
         status=status,
     )
 

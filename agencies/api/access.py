@@ -7,7 +7,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.settings import api_settings
 from rest_framework.viewsets import GenericViewSet
 
-from ..scoping import may_see_identities, may_write
+from ..scoping import may_see_identities, may_see_records, may_write
 
 
 def shows_identities(context: dict) -> bool:
@@ -40,8 +40,19 @@ class WritesAllowed(BasePermission):
         return request.method in SAFE_METHODS or may_write(request.user)
 
 
+class RecordsAllowed(BasePermission):
+    """Record-level case data (lists, records, counts) only for roles that see records: an
+    analyst gets a 403 on every such route, list and count included, before any query. A
+    viewset of other data (reference tables, published summaries) says
+    `holds_case_data = False`; a new viewset holds case data unless it says otherwise."""
+
+    def has_permission(self, request, view) -> bool:
+        return not getattr(view, "holds_case_data", True) or may_see_records(request.user)
+
+
 class ApiViewSet(GenericViewSet):
     """Base of every viewset: JSON in, the access rule, the shared schema."""
 
     parser_classes = [JSONParser]
-    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, WritesAllowed]
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, RecordsAllowed, WritesAllowed]
+    holds_case_data = True

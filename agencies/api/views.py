@@ -44,6 +44,7 @@ class RegencyViewSet(mixins.ListModelMixin, ApiViewSet):
     """The 13 regencies and cities, by BPS code."""
 
     queryset = Regency.objects.order_by("code")
+    holds_case_data = False
     serializer_class = RegencySerializer
     filterset_class = RegencyFilter
 
@@ -52,5 +53,6 @@ class AgencyViewSet(mixins.ListModelMixin, ApiViewSet):
     """Agencies of the task force, e.g. to name the provider of a referral."""
 
     queryset = Agency.objects.order_by("name", "id")
+    holds_case_data = False
     serializer_class = AgencySerializer
     filterset_class = AgencyFilter

@@ -43,6 +43,11 @@ class PerpetratorFilter(django_filters.FilterSet):
 
     def filter_updated_since(self, queryset, name, value):
         # The outcome of a defendant (verdict, restitution) lives on the involvement:
-        # a sync must see it change too.
-        changed = Involvement.objects.filter(updated_at__gte=value).values("perpetrator_id")
+        # a sync must see it change too, but only in the cases the caller sees (a change in
+        # another case must not tell it that the perpetrator is active elsewhere).
+        changed = (
+            Involvement.objects.visible_to(self.request.user)
+            .filter(updated_at__gte=value)
+            .values("perpetrator_id")
+        )
         return queryset.filter(Q(updated_at__gte=value) | Q(pk__in=changed))

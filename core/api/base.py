@@ -227,7 +227,7 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
 ERROR_DESCRIPTIONS = {
     400: _("Isian tidak valid; `errors` memuat pesan per kolom."),
     401: _("Token tidak ada, tidak valid, atau penggunanya tidak aktif."),
-    403: _("Peran Anda tidak boleh melakukan perubahan ini."),
+    403: _("Peran Anda tidak boleh melihat data ini atau melakukan perubahan ini."),
     404: _("Tidak ada, di luar cakupan Anda, atau halaman di luar jangkauan."),
     409: _("Bertentangan dengan data tersimpan (versi usang atau external_ref terpakai)."),
     412: _("Versi pada If-Match bukan versi terkini."),
@@ -262,6 +262,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes.add(404)
         if self.method not in SAFE_METHODS:
             codes |= {400, 403}
+        if getattr(self.view, "holds_case_data", True):
+            codes.add(403)  # roles that see aggregates only (analysts)
         action = getattr(self.view, "action", None)
         codes |= set(getattr(self.view, "extra_error_statuses", {}).get(action, ()))
         return codes

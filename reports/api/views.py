@@ -16,7 +16,7 @@ from core.http import client_ip
 from core.periods import parse_period
 from reports.exports import summary_rows
 from reports.models import MonthlySummary, UnitReturn
-from reports.selectors import summaries_visible_to
+from reports.selectors import summaries_visible_to, summary_access
 from reports.services import may_file_returns, unit_return_file
 
 from .serializers import (
@@ -133,8 +133,12 @@ class MonthlySummaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
 
     serializer_class = MonthlySummaryOutput
     queryset = MonthlySummary.objects.none()
+    holds_case_data = False  # published summaries are what analysts may read
 
     def get_queryset(self):
+        if self.action == "retrieve":
+            # One summary: any version the caller may open, as on the pages.
+            return MonthlySummary.objects.filter(summary_access(self.request.user))
         params = self.request.query_params
         period = None
         if params.get("period"):

@@ -69,7 +69,6 @@ def expected(case: Case, identities: bool) -> dict:
     events = list(case.stage_events.order_by("occurred_on", "id"))
     budi, pt = (i.perpetrator for i in case.involvements.order_by("id"))
     victims = [link.victim for link in case.victim_links.order_by("id")]
-    provider = Agency.objects.get(name="DP3A Kota Banjarmasin")
 
     def victim(v, sex, age, age_at_exploitation, is_child, home_regency, simfoni_id):
         data = {
@@ -122,7 +121,8 @@ def expected(case: Case, identities: bool) -> dict:
         "external_ref": case.external_ref,
         "regency": "6371",
         "reporting_agency": case.reporting_agency_id,
-        "handling_agencies": [provider.pk],
+        # A referral no longer makes its provider a handler of the case (the access rule).
+        "handling_agencies": [],
         "police_report_no": "LP/B/7/III/2026",
         "reported_on": "2026-03-02",
         "occurred_from": "2026-01-11",
@@ -184,7 +184,7 @@ def expected(case: Case, identities: bool) -> dict:
 
 @pytest.mark.parametrize(
     ("persona", "identities"),
-    [("unit_bjm", True), ("province", True), ("regency_bjm", True), ("analyst", False)],
+    [("unit_bjm", True), ("province", True), ("regency_bjm", True)],
 )
 def test_list_and_detail_give_the_case_as_the_contract_says(request, case, persona, identities):
     client = api_client(request.getfixturevalue(persona))
@@ -197,6 +197,14 @@ def test_list_and_detail_give_the_case_as_the_contract_says(request, case, perso
     assert list(detail.json()["victims"][0]) == list(want["victims"][0])
     assert list(detail.json()["perpetrators"][0]) == list(want["perpetrators"][0])
     assert detail["ETag"] == f'"{case.version}"'
+
+
+def test_the_analyst_gets_no_case_and_no_count(case, analyst):
+    client = api_client(analyst)
+    for path in ("/api/v1/cases/", f"/api/v1/cases/{case.pk}/"):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert "count" not in response.json() and case.register_no not in response.text
 
 
 def test_a_case_without_relations_has_empty_lists_and_nulls(unit_bjm):

@@ -304,6 +304,34 @@ def test_updated_since_returns_only_what_changed(unit_bjm):
     assert response.json()["count"] == 1
 
 
+def test_perpetrators_updated_since_ignores_changes_in_cases_the_caller_cannot_see(
+    unit_bjm, outsider
+):
+    """Item 10: a perpetrator of a Banjarmasin case is also in a Tanah Bumbu case; a change
+    of the Tanah Bumbu involvement must not show up in Banjarmasin's sync (it would tell the
+    unit that the perpetrator is active elsewhere)."""
+    from cases.models import Involvement, Perpetrator
+    from cases.services import involvement_create, involvement_update
+
+    bjm = make_case(unit_bjm)
+    person = bjm.involvements.get().perpetrator
+    tanbu = make_case(outsider, regency="6310", perpetrators=0)
+    elsewhere = involvement_create(by=outsider, case=tanbu, perpetrator=person)
+    old = "2026-01-01T00:00:00+08:00"
+    Perpetrator.objects.update(updated_at=old)
+    Involvement.objects.update(updated_at=old)
+    since = {"updated_since": "2026-02-01T00:00:00+08:00"}
+    involvement_update(by=outsider, involvement=elsewhere, legal_status="TERDAKWA")
+    mine = api_client(unit_bjm).get("/api/v1/perpetrators/", since).json()
+    assert mine["count"] == 0 and mine["results"] == []
+    theirs = api_client(outsider).get("/api/v1/perpetrators/", since).json()
+    assert [row["id"] for row in theirs["results"]] == [person.pk]
+    # A change in the caller's own case still shows.
+    involvement_update(by=unit_bjm, involvement=bjm.involvements.get(), legal_status="TERDAKWA")
+    mine = api_client(unit_bjm).get("/api/v1/perpetrators/", since).json()
+    assert [row["id"] for row in mine["results"]] == [person.pk]
+
+
 def test_filters_by_external_ref(unit_bjm):
     case = make_case(unit_bjm, external_ref="SIM-42")
     make_case(unit_bjm)

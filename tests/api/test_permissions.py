@@ -1,6 +1,6 @@
 """The permission matrix: every endpoint and method, for every persona, on a record inside
-and outside the persona's scope. Outsiders get 404, read-only roles 403 on writes, and no
-response carries a field the role may not see."""
+and outside the persona's scope. Outsiders get 404, the analyst (aggregates only) 403 on
+every record route, lists included, and no response carries a field the role may not see."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +24,7 @@ SEES = {
     "unit_bjm": {"in"},
     "regency_bjm": {"in"},
     "outsider": {"out"},
-    "analyst": {"in", "out"},
+    "analyst": set(),  # aggregates only: published summaries, no record
     "province": {"in", "out"},
     "admin": {"in", "out"},
     "anonymous": set(),
@@ -133,6 +133,8 @@ def expected_status(endpoint: Endpoint, persona: str, where: str) -> int:
     if persona == "anonymous":
         return 401
     visible = where in SEES[persona]
+    if persona == "analyst" and endpoint.kind != "reference":
+        return 403  # every record route, lists and counts included, before any lookup
     if endpoint.kind in ("reference", "list"):
         return 200
     if endpoint.kind == "read":
@@ -141,8 +143,6 @@ def expected_status(endpoint: Endpoint, persona: str, where: str) -> int:
         if persona not in WRITES:
             return 403
         return 403 if persona == "regency_bjm" and where == "out" else endpoint.success
-    if persona not in WRITES:
-        return 403  # analysts see everything, so they always learn "forbidden"
     return endpoint.success if visible else 404
 
 

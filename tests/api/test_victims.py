@@ -35,10 +35,10 @@ def test_reading_a_victim_shows_the_identity_and_logs_the_read(unit_bjm, victim)
     )
 
 
-def test_an_analyst_gets_no_identity_key_and_no_read_is_logged(analyst, victim):
+def test_an_analyst_gets_no_victim_record_and_no_read_is_logged(analyst, victim):
     response = api_client(analyst).get(f"/api/v1/victims/{victim.code}/")
-    assert response.status_code == 200
-    assert "identity" not in response.json()
+    assert response.status_code == 403
+    assert victim.code not in response.content.decode()
     assert not IdentityAccess.objects.exists()
 
 

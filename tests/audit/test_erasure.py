@@ -71,7 +71,7 @@ def test_bad_input_is_named_and_changes_nothing(unit_bjm, province, data, field)
 
 def test_only_the_province_may_erase(personas, unit_bjm):
     _case, (victim,) = case_with_victims(unit_bjm)
-    expected = {"unit_bjm": 403, "regency_bjm": 403, "analyst": 403, "outsider": 404}
+    expected = {"unit_bjm": 403, "regency_bjm": 403, "analyst": 404, "outsider": 404}
     for who, status in expected.items():
         c = client_for(personas[who])
         assert c.get(erase_url(victim)).status_code == status, who

@@ -102,14 +102,20 @@ def test_each_role_exports_what_it_sees(bjm_case, tanbu_case, personas):
         "unit_bjm": {bjm_case.register_no},
         "regency_bjm": {bjm_case.register_no},
         "outsider": {tanbu_case.register_no},
-        "analyst": {bjm_case.register_no, tanbu_case.register_no},
         "province": {bjm_case.register_no, tanbu_case.register_no},
     }
     for name, register_nos in expected.items():
         body = export(personas[name])[1:]
         assert {r[0] for r in body} == register_nos, name
-        # Analysts read the same de-identified row as everybody else.
         assert all(PERPETRATOR not in ",".join(r) and NAME not in ",".join(r) for r in body)
+
+
+def test_the_analyst_exports_no_case_list(bjm_case, analyst):
+    """Aggregates only: no record-level CSV, and nothing logged as sent."""
+    response = client_for(analyst).get(URL)
+    assert response.status_code == 403
+    assert bjm_case.register_no not in response.content.decode()
+    assert not ExportLog.objects.exists()
 
 
 def test_the_page_filters_and_sort_apply(bjm_case, tanbu_case, unit_bjm, province):

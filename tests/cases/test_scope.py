@@ -1,6 +1,7 @@
 """The access rule through every model that holds case data."""
 
 import pytest
+from django.http import Http404
 
 from audit.models import IdentityAccess
 from cases.models import Case, Involvement, Perpetrator, StageEvent
@@ -67,28 +68,40 @@ def test_insiders_see_the_case_and_everything_through_it(bjm_case, unit_bjm, reg
         assert visible(user) == expected, user
 
 
-def test_an_analyst_sees_cases_but_reaches_no_identity(bjm_case, analyst):
-    seen = visible(analyst)
-    assert seen["cases"] == 1 and seen["victims"] == 2
-    assert seen["identities"] == 0
+def test_an_analyst_sees_no_record_and_reaches_no_identity(bjm_case, analyst):
+    """Aggregates only: no case, victim, service, perpetrator or consent row, not even a
+    count of them."""
+    assert visible(analyst) == dict.fromkeys(visible(analyst), 0)
     from victims.services import identity_read
 
-    with pytest.raises(Exception):  # noqa: B017 - Http404, whatever the path
+    with pytest.raises(Http404):
         identity_read(user=analyst, victim=Victim.objects.first(), channel="test")
     assert not IdentityAccess.objects.exists()
     assert VictimIdentity.objects.count() == 2  # they exist; the analyst just cannot reach them
 
 
-def test_a_referral_lets_the_receiving_agency_see_the_case(bjm_case):
+def test_a_referral_shows_the_receiving_agency_the_victim_and_service_not_the_case(bjm_case):
+    """Need-to-know: the referred victim and the service while the referral is live; not the
+    case, its other victim, its perpetrators, its timeline; and no handling-agency link."""
     from agencies.models import Agency
     from tests.factories import UserFactory
 
     uptd = UserFactory(
         role="UNIT", agency=Agency.objects.get(name="UPTD PPA Provinsi Kalimantan Selatan")
     )
-    assert Case.objects.visible_to(uptd).get() == bjm_case
-    # ...through a subquery, so a case with several links is listed once.
-    assert Victim.objects.visible_to(uptd).count() == 2
+    referred = VictimService.objects.get().victim
+    assert visible(uptd) == {
+        "cases": 0,
+        "victims": 1,
+        "identities": 0,  # the consent on record covers services, not sharing
+        "services": 1,
+        "perpetrators": 0,
+        "involvements": 0,
+        "stages": 0,
+        "consents": 1,
+    }
+    assert Victim.objects.visible_to(uptd).get() == referred
+    assert not bjm_case.agency_links.exists()
 
 
 def test_a_victim_of_two_visible_cases_is_listed_once(unit_bjm):

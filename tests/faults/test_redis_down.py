@@ -75,7 +75,12 @@ def test_the_outage_is_logged_once_without_keys_and_then_skipped(redis_down, cap
 def test_healthz_reports_the_cache_down_and_still_answers(redis_down, client):
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "cache": "error", "broker": "error"}
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "cache": "error",
+        "broker": "error",
+        "identities": "none stored",
+    }
 
 
 def test_the_fail_open_cache_works_when_redis_is_up(settings):

@@ -58,7 +58,8 @@ def commit(django_capture_on_commit_callbacks):
 
 def test_users_share_entries_exactly_when_the_access_rule_gives_them_the_same_cases(personas):
     key = {name: selectors.scope_key(user) for name, user in personas.items()}
-    assert key["province"] == key["admin"] == key["analyst"]  # everything, counted alike
+    assert key["province"] == key["admin"]  # everything, counted alike
+    assert key["analyst"] == "none"  # aggregates only: no case is counted for an analyst
     assert len({key["province"], key["unit_bjm"], key["regency_bjm"], key["outsider"]}) == 4
     colleague = UserFactory(role=Role.UNIT, agency=personas["unit_bjm"].agency)
     assert selectors.scope_key(colleague) == key["unit_bjm"]
@@ -128,7 +129,8 @@ def test_through_the_services(unit_bjm, outsider, commit):
         )
     assert dashboard(unit_bjm)[0]["convictions"] == {"month": 1, "year": 1}
 
-    # A referral makes the provider a handling agency: its unit now counts the case.
+    # A referral grants the provider the referred victim and service, not the case: its
+    # unit does not count the case (it did when a referral made it a handling agency).
     assert cases_this_year(outsider) == 0
     with commit():
         service_create(
@@ -138,7 +140,8 @@ def test_through_the_services(unit_bjm, outsider, commit):
             type="RUMAH_AMAN",
             provider_agency=outsider.agency,
         )
-    assert cases_this_year(outsider) == 1
+    assert cases_this_year(outsider) == 0
+    assert not case.agency_links.exists()
 
     with commit():
         case = Case.objects.get()

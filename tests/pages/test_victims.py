@@ -46,12 +46,11 @@ def test_reveal_is_a_post_that_logs_the_access(unit_bjm):
     assert unit_bjm.username in response.text or unit_bjm.get_full_name() in response.text
 
 
-def test_analyst_has_no_button_and_cannot_reveal(unit_bjm, analyst):
+def test_analyst_sees_no_victim_and_cannot_reveal(unit_bjm, analyst):
     _case, victim = _victim(unit_bjm)
     c = client_for(analyst)
-    detail = c.get(reverse("victims:detail", args=[victim.pk]))
-    assert detail.status_code == 200
-    assert "Tampilkan identitas" not in detail.text
+    assert c.get(reverse("victims:detail", args=[victim.pk])).status_code == 404
+    assert c.get(reverse("victims:list")).status_code == 403
     assert c.post(reverse("victims:identity", args=[victim.pk])).status_code == 404
     assert IdentityAccess.objects.count() == 0
 
@@ -116,12 +115,12 @@ def test_reject_a_referral_with_a_reason(unit_bjm, regency_bjm):
     assert service.status == "DITOLAK" and service.rejection_reason == "Rumah aman penuh."
 
 
-def test_analyst_gets_403_on_service_writes(unit_bjm, analyst):
+def test_analyst_gets_404_on_service_writes(unit_bjm, analyst):
     case, victim = _victim(unit_bjm)
     c = client_for(analyst)
     url = reverse("victims:service_create", args=[victim.pk])
-    assert c.get(url).status_code == 403
-    assert c.post(url, {"case": case.pk, "type": "RUMAH_AMAN"}).status_code == 403
+    assert c.get(url).status_code == 404
+    assert c.post(url, {"case": case.pk, "type": "RUMAH_AMAN"}).status_code == 404
     assert VictimService.objects.count() == 0
 
 
@@ -161,6 +160,7 @@ def test_detail_query_budget(unit_bjm, services, django_assert_num_queries, over
     c = client_for(unit_bjm)
     c.post(reverse("victims:identity", args=[victim.pk]))
     # 1 the victim (in scope) with home regency and identifying agency, 2 its visible
-    # cases, 3 services, 4 consents, 5 the access log with users and agencies
-    with django_assert_num_queries(overhead(c) + 5):
+    # cases, 3 services, 4 whether the identity may be shown (the rule, with consent),
+    # 5 consents, 6 the access log with users and agencies
+    with django_assert_num_queries(overhead(c) + 6):
         assert c.get(reverse("victims:detail", args=[victim.pk])).status_code == 200

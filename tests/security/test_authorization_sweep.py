@@ -81,8 +81,10 @@ def concrete(route: str, values: dict[str, str]) -> str:
     def fill(match):
         return values[match.group(1)]
 
-    path = re.sub(r"<(?:\w+:)?(\w+)>", fill, route)
-    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", fill, path)
+    # Regex groups first: their `<name>` would otherwise be taken for a path converter
+    # (which left every API detail route unfilled, a 404 for everyone).
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", fill, route)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", fill, path)
     return "/" + path.replace("^", "").replace("$", "")
 
 
@@ -194,3 +196,159 @@ def test_only_allowed_roles_reveal_an_identity_and_each_reveal_is_logged(world, 
             assert page.status_code == 404, name
             assert api.status_code == 404 or "identity" not in api.json(), name
             assert IdentityAccess.objects.count() == before, name
+
+
+# --- A referred agency, before, during and after a referral --------------------------------
+
+RECEIVER_AGENCY = "UPTD PPA Provinsi Kalimantan Selatan"
+NARRATIVE = "Korban direkrut untuk bekerja di tempat karaoke."  # the case summary make_case gives
+LIVE_STATES = ("pending", "accepted", "in_progress")
+ENDED_STATES = ("rejected", "cancelled", "completed")
+# While the referral is live, the routes of the referred victim and the service that answer
+# with the record; every other route of the case is not found.
+LIVE_READS = {
+    "korban/<int:pk>/",
+    "korban/layanan/<int:pk>/jawab/",
+    "api/v1/^victims/(?P<code>[^/]+)/$",
+    "api/v1/victims/<str:code>/services/",
+    "api/v1/^services/(?P<pk>[^/.]+)/$",
+}
+
+
+def _move(service, state: str, receiver, referrer):
+    from victims.services import service_transition
+
+    steps = {
+        "pending": [],
+        "accepted": [(receiver, "DITERIMA")],
+        "in_progress": [(receiver, "DITERIMA"), (receiver, "BERJALAN")],
+        "rejected": [(receiver, "DITOLAK")],
+        "cancelled": [(referrer, "DIBATALKAN")],
+        "completed": [(receiver, "DITERIMA"), (receiver, "SELESAI")],
+    }[state]
+    for by, status in steps:
+        service = service_transition(by=by, service=service, status=status, reason="Catatan.")
+    return service
+
+
+@pytest.fixture
+def receiver(db):
+    from agencies.models import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(role=Role.UNIT, agency=Agency.objects.get(name=RECEIVER_AGENCY))
+
+
+def referred_world(world, unit_bjm, receiver, state: str) -> dict:
+    """The world's case with a second victim; in every state but "before", its first victim
+    referred to the receiver's agency and moved to `state`."""
+    from cases.models import Case
+    from cases.services import case_add_victim
+
+    case = Case.objects.get(pk=world["case"])
+    other = case_add_victim(by=unit_bjm, case=case, **victim_data()).victim
+    values = dict(world, other_code=other.code, other=str(other.pk))
+    if state != "before":
+        referral = service_create(
+            by=unit_bjm,
+            victim=case.victim_links.get(victim__code=world["victim_code"]).victim,
+            case=case,
+            type="RUMAH_AMAN",
+            provider_agency=Agency.objects.get(name=RECEIVER_AGENCY),
+        )
+        _move(referral, state, receiver, unit_bjm)
+        values["service"] = str(referral.pk)
+    return values
+
+
+def _body(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode(errors="replace")
+
+
+@pytest.mark.parametrize("state", ["before", *LIVE_STATES, *ENDED_STATES])
+def test_a_referred_agency_sees_the_referred_victim_and_service_only_while_live(
+    world, unit_bjm, receiver, state
+):
+    values = referred_world(world, unit_bjm, receiver, state)
+    live = state in LIVE_STATES
+    client = client_for(receiver)
+    for route, _pattern in routes():
+        params = params_of(route)
+        targets = {target(route, p) for p in params}
+        for victim_key in ("victim", "other"):  # the referred victim, then the other one
+            if victim_key == "other" and not targets & {"victim", "victim_code"}:
+                continue
+            filled = dict(values)
+            if victim_key == "other":
+                filled.update(victim=values["other"], victim_code=values["other_code"])
+            path = concrete(route, {p: filled[target(route, p)] for p in params})
+            for method in ("get", "post", "patch"):
+                if method != "get" and not params:
+                    continue
+                response = (
+                    client.get(path)
+                    if method == "get"
+                    else getattr(client, method)(path, {}, format="json")
+                )
+                body = _body(response)
+                where = (state, method, path, response.status_code)
+                assert response.status_code < 500, where
+                # Never: the other victim, the perpetrators, the case narrative, an identity
+                # (no sharing consent is on record).
+                assert values["other_code"] not in body or victim_key == "other", where
+                assert PERPETRATOR not in body and NARRATIVE not in body, where
+                assert NIK not in body and NAME not in body, where
+                if not live:
+                    assert values["victim_code"] not in body, where
+                    assert values["register_no"] not in body, where
+                if not params:
+                    continue
+                if live and victim_key == "victim" and route in LIVE_READS and method == "get":
+                    assert response.status_code == 200, where
+                elif (
+                    live
+                    and victim_key == "victim"
+                    and targets <= {"victim", "victim_code", "service"}
+                ):
+                    # A write on the referred victim or service: forbidden, or not allowed
+                    # by the method; answering is checked in test_referral_access.
+                    assert response.status_code in (200, 400, 403, 404, 405), where
+                else:
+                    assert response.status_code in (404, 405), where
+
+
+# --- The analyst: aggregates only ---------------------------------------------------------
+
+# What an analyst may open: reference data, the published summaries, the home page.
+ANALYST_ROUTES = {
+    "",
+    "api/v1/^regencies/$",
+    "api/v1/^agencies/$",
+    "api/v1/^summaries/$",
+    "api/v1/^summaries/(?P<pk>[^/.]+)/$",
+    "laporan/",
+    "laporan/ringkasan/<int:pk>/",
+    "laporan/ringkasan/<int:pk>/unduh.<str:fmt>",
+}
+
+
+def test_the_analyst_gets_no_record_list_page_or_count(world, analyst):
+    """Every route: 403 or 404 (405 for a POST-only one) and no row (an API list gives no
+    `count` either), except the published summaries and reference data."""
+    published = MonthlySummary.objects.get(period="2026-03-01", regency="6371", version="PUBLISHED")
+    values = dict(world, summary=str(published.pk))
+    client = client_for(analyst)
+    for route, _pattern in routes():
+        params = params_of(route)
+        path = concrete(route, {p: values[target(route, p)] for p in params})
+        response = client.get(path)
+        body = _body(response)
+        assert world["register_no"] not in body and world["victim_code"] not in body, path
+        assert PERPETRATOR not in body and NIK not in body and NAME not in body, path
+        if route in ANALYST_ROUTES:
+            assert response.status_code == 200, (path, response.status_code)
+            continue
+        assert response.status_code in (403, 404, 405), (path, response.status_code)
+        if route.startswith("api/"):
+            assert "count" not in response.json() and "results" not in response.json(), path

@@ -16,11 +16,16 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from agencies.api.access import ApiViewSet
-from agencies.scoping import case_scope, may_see_identities, sees_everything
+from agencies.scoping import case_scope, sees_everything
 from core.api.errors import service_errors
 from core.http import client_ip
 from victims.models import DuplicateCandidate, Victim, VictimService
-from victims.services import identity_read, service_create, service_transition
+from victims.services import (
+    identity_read,
+    may_read_identity,
+    service_create,
+    service_transition,
+)
 
 from .filters import ServiceFilter, VictimFilter
 from .serializers import (
@@ -61,7 +66,7 @@ class VictimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         data = self.get_serializer(victim).data
         # The identity is added here, not by the serializer, so that it is read once and
         # only through the logged path.
-        if may_see_identities(request.user):
+        if may_read_identity(request.user, victim):
             identity = identity_read(
                 user=request.user,
                 victim=victim,
