@@ -262,3 +262,22 @@ class TokenAdmin(AdminInputGuard, DrfTokenAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- Every other change list ----------------------------------------------------------------
+# The third-party admins (auth groups, django-axes, django-otp) are registered before this
+# module is imported (their apps come first in INSTALLED_APPS): each is given the same guard
+# against hostile query strings as ours.
+
+
+def guard_every_admin(site: admin.AdminSite) -> None:
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, AdminInputGuard):
+            continue
+        cls = type(model_admin)
+        guarded = type(cls.__name__, (AdminInputGuard, cls), {"__module__": cls.__module__})
+        site.unregister(model)
+        site.register(model, guarded)
+
+
+guard_every_admin(admin.site)
