@@ -19,12 +19,12 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
 from rest_framework.settings import api_settings
 from rest_framework.viewsets import GenericViewSet
 
 from agencies.scoping import may_see_identities, may_write
+from tppo.api import DepthLimitedJSONParser
 
 # --- Serializers ---------------------------------------------------------------------------
 
@@ -260,7 +260,7 @@ class WritesAllowed(BasePermission):
 class ApiViewSet(GenericViewSet):
     """Base of every viewset: JSON in, the access rule, the shared schema."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [DepthLimitedJSONParser]
     permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, WritesAllowed]
 
 
