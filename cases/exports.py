@@ -11,6 +11,7 @@ the number of queries grows only by one per `CHUNK` cases."""
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from itertools import islice
@@ -20,6 +21,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from agencies.models import User
@@ -31,7 +33,14 @@ CHUNK = 2000
 
 # Spreadsheet programs run a cell that begins with one of these as a formula: such a text
 # cell is prefixed with an apostrophe so that it stays text (reports.exports uses it too).
+# Every CSV cell is quoted as well (QUOTE_ALL): a file read with `;` as the separator
+# (Excel in the Indonesian locale) would otherwise split a cell at a `;` inside it, and the
+# part after it could begin a formula.
 FORMULA_START = frozenset("=+-@\t\r")
+CSV_QUOTING = csv.QUOTE_ALL
+# ... and a formula start right after a separator inside a cell is guarded too (OWASP: a
+# reading with another separator starts a new cell there, whatever the quoting).
+INNER_FORMULA = re.compile(r"([;,][\s\"']*)([=+\-@\t\r])")
 
 # The hook for the export log, which lives in reports (cases does not import reports):
 # sent before the first byte leaves; a receiver that fails stops the export.
@@ -40,7 +49,16 @@ case_list_exported = Signal()
 
 
 def neutralise_cell(value):
-    return "'" + value if value.__class__ is str and value[:1] in FORMULA_START else value
+    """A text cell that a spreadsheet would run as a formula, made text; other values as
+    they are. Any text counts: str subclasses (SafeString) and lazy translations too."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        # A cell read with another separator begins after a `;` or `,` inside this one.
+        value = INNER_FORMULA.sub(r"\1'\2", value)
+        if value[:1] in FORMULA_START:
+            return "'" + value
+    return value
 
 
 def neutralise(row: list) -> list:
@@ -172,7 +190,7 @@ class _Echo:
 def case_export_csv(cases: QuerySet[Case]) -> Iterator[str]:
     """The CSV text, a chunk of rows at a time; a byte-order mark first so that spreadsheet
     programs read the UTF-8 correctly."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), quoting=CSV_QUOTING)
     rows = case_export_rows(cases)
     yield "\ufeff"
     while batch := list(islice(rows, CHUNK)):
