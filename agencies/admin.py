@@ -1,21 +1,93 @@
-from django.contrib import admin
+from datetime import date
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import to_historic
 
 from .models import Agency, ApiToken, Regency, Role, User
 from .scoping import agency_scope, role_of, sees_everything
 
 
-class ScopedAdminMixin:
-    """Non-superuser staff see and change only what the access rule gives them.
+class AdminInputGuard:
+    """Hostile query strings on a change list are a 400 with a message, never a 500.
 
-    `agency_path` is the lookup from the model to its agency (for agency-owned rows); admins
-    of case data override `scoped_queryset` with their model's `visible_to`.
-    """
+    A NUL character cannot even be sent to PostgreSQL, a date-hierarchy year of 9999 makes
+    Django's bounds overflow, a lookup value the database refuses (a year out of range, a
+    number too large) fails only when the list is counted: all of them are refused here, for
+    every change list that uses this mixin (every admin of ours, and the third-party admins,
+    which `guard_every_admin` wraps)."""
+
+    def changelist_view(self, request, extra_context=None):
+        problem = _query_problem(request, self.get_date_hierarchy(request))
+        if problem:
+            return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
+        return super().changelist_view(request, extra_context)
+
+    def get_date_hierarchy(self, request):
+        return self.date_hierarchy
+
+    def get_changelist_instance(self, request):
+        # The list is counted (and so the query run) while the change list is built: a value
+        # the database refuses is a bad filter, which the admin answers with `?e=1` below.
+        try:
+            with transaction.atomic():
+                return super().get_changelist_instance(request)
+        except (ValueError, TypeError, OverflowError, ValidationError, DatabaseError) as exc:
+            raise IncorrectLookupParameters(str(type(exc).__name__)) from exc
+
+
+def _query_problem(request, date_hierarchy: str | None) -> str:
+    """What is wrong with a change list's query string, or ""."""
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in v for v in values):
+            return str(_("Penyaring tidak valid: karakter NUL tidak diperbolehkan."))
+    if ERROR_FLAG in request.GET:
+        # Django's answer to a filter it could not apply is a redirect to `?e=1`.
+        return str(_("Penyaring atau pencarian tidak valid; hapus penyaring lalu coba lagi."))
+    if date_hierarchy:
+        parts = [request.GET.get(f"{date_hierarchy}__{p}") for p in ("year", "month", "day")]
+        if any(v is not None for v in parts):
+            try:
+                year, month, day = (int(v) if v is not None else 1 for v in parts)
+                if not MIN_YEAR <= year <= MAX_YEAR:
+                    raise ValueError
+                date(year, month, day)
+            except ValueError:
+                return str(_("Tanggal penyaring tidak valid."))
+    return ""
+
+
+# The date hierarchy's upper bound is the next day, month or year: 9999 would overflow.
+MIN_YEAR, MAX_YEAR = 1, 9998
+
+
+class ScopedAdminMixin(AdminInputGuard):
+    """The one scoping mixin: non-superuser staff see and change only what the access rule
+    gives them, in the change list, the change form, the history and every other view
+    (each of them reads the object through `get_queryset`).
+
+    A model whose QuerySet has `visible_to(user)` (all case data) is scoped by it; an
+    agency-owned model (users, monthly returns) by `agency_scope` over `agency_path`, the
+    lookup from the model to its agency. An admin may override `scoped_queryset`."""
 
     agency_path = ""
 
     def scoped_queryset(self, request, qs):
+        if hasattr(qs, "visible_to"):
+            return qs.visible_to(request.user)
         return qs.filter(agency_scope(request.user, self.agency_path))
 
     def get_queryset(self, request):
@@ -25,8 +97,83 @@ class ScopedAdminMixin:
         return self.scoped_queryset(request, qs)
 
 
+class CaseDataAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Every admin of case data (cases, victims, perpetrators, involvements, services).
+
+    - Scoped by the access rule, history included: the history list and each historical
+      version are 404 unless the object is in the user's scoped queryset (simple-history
+      itself reads the history table directly, and falls back to it when the object is not
+      in the queryset).
+    - History is read-only for everyone: no revert (a revert would write around the
+      services, the version check and the history of who changed what), a historical
+      version shows every field read-only, and a POST to it changes nothing (405).
+    - History rows show only the fields the admin's form shows the user.
+    - Nothing is ever deleted: case data has no delete permission, for superusers too
+      (withdrawal is a status with a reason; lawful erasure blanks an identity).
+    - Writes go through the services: each admin overrides `save_model`, or is read-only.
+    """
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def refuse(self, request, obj, message) -> None:
+        """A service refused the save in `save_model`: say why, and do not claim success."""
+        obj._admin_save_refused = True  # on the request's own object, not the shared admin
+        messages.error(request, message)
+
+    def response_change(self, request, obj):
+        if getattr(obj, "_admin_save_refused", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def _scoped_object_or_404(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._scoped_object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._scoped_object_or_404(request, object_id)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and to_historic(obj) is not None:
+            # A historical version: everything is shown, nothing can be typed into.
+            readonly += [
+                f.name for f in self.model._meta.fields if f.editable and f.name not in readonly
+            ]
+        return readonly
+
+    def history_fields(self, request) -> list[str]:
+        """The model fields the admin shows this user: what a history row may show."""
+        names = {f.name for f in self.model._meta.concrete_fields if f.editable}
+        return [f for f in flatten_fieldsets(self.get_fieldsets(request)) if f in names]
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        shown = self.history_fields(request)
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, included_fields=shown, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+
 @admin.register(Regency)
-class RegencyAdmin(admin.ModelAdmin):
+class RegencyAdmin(AdminInputGuard, admin.ModelAdmin):
     list_display = ["code", "name", "kind"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
@@ -125,7 +272,7 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
 
 
 @admin.register(ApiToken)
-class TokenAdmin(admin.ModelAdmin):
+class TokenAdmin(AdminInputGuard, admin.ModelAdmin):
     list_display = [
         "user",
         "user_agency",
@@ -172,3 +319,22 @@ class TokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- Every other change list ----------------------------------------------------------------
+# The third-party admins (auth groups, django-axes, django-otp) are registered before this
+# module is imported (their apps come first in INSTALLED_APPS): each is given the same guard
+# against hostile query strings as ours.
+
+
+def guard_every_admin(site: admin.AdminSite) -> None:
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, AdminInputGuard):
+            continue
+        cls = type(model_admin)
+        guarded = type(cls.__name__, (AdminInputGuard, cls), {"__module__": cls.__module__})
+        site.unregister(model)
+        site.register(model, guarded)
+
+
+guard_every_admin(admin.site)

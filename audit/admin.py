@@ -1,11 +1,13 @@
 from django.apps import apps
 from django.contrib import admin
 
+from agencies.admin import ScopedAdminMixin
+
 from .models import IdentityAccess
 
 
 @admin.register(IdentityAccess)
-class IdentityAccessAdmin(admin.ModelAdmin):
+class IdentityAccessAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The access log: read-only for everyone, superusers included."""
 
     list_display = ["accessed_at", "user", "victim", "channel", "ip_address"]
@@ -14,10 +16,7 @@ class IdentityAccessAdmin(admin.ModelAdmin):
     list_select_related = ["user", "victim"]
     date_hierarchy = "accessed_at"
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
+    def scoped_queryset(self, request, qs):
         # Named by string: audit sits below victims and does not import it.
         victims = apps.get_model("victims", "Victim").objects
         return qs.filter(victim__in=victims.identities_visible_to(request.user))

@@ -1,8 +1,9 @@
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from agencies.admin import CaseDataAdmin
 from victims.models import VictimService
 
 from .models import Case, CaseVictim, Involvement, Perpetrator, StageEvent
@@ -20,6 +21,9 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -49,16 +53,30 @@ class ServiceInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class ScopedCaseDataAdmin(SimpleHistoryAdmin):
-    """Staff who are not superusers see only what the access rule gives them."""
+STALE = _("Kasus telah diubah orang lain sejak halaman ini dibuka; muat ulang lalu ulangi.")
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.visible_to(request.user)
+
+class CaseAdminForm(forms.ModelForm):
+    """The version the admin saw when the page was opened travels with the form, so a
+    save based on an older version is refused (as on the case edit page), not merged."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get("seen_version") != self.instance.version:
+            raise ValidationError(STALE)
+        return data
 
 
 @admin.register(Case)
-class CaseAdmin(ScopedCaseDataAdmin):
+class CaseAdmin(CaseDataAdmin):
+    form = CaseAdminForm
     list_display = ["register_no", "regency", "reporting_agency", "reported_on", "stage", "status"]
     list_filter = ["regency", "stage", "status", "transnational", "reported_on"]
     search_fields = [
@@ -102,6 +120,7 @@ class CaseAdmin(ScopedCaseDataAdmin):
         "updated_by",
         "created_at",
         "updated_at",
+        "seen_version",
     ]
     inlines = [VictimInline, InvolvementInline, StageInline, ServiceInline]
 
@@ -109,29 +128,52 @@ class CaseAdmin(ScopedCaseDataAdmin):
         return False  # cases are recorded through the pages or the API, with their victims
 
     def save_model(self, request, obj, form, change):
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name != "seen_version"
+        }
         try:
-            case_update(by=request.user, case=obj, version=obj.version, **changes)
+            case_update(
+                by=request.user, case=obj, version=form.cleaned_data["seen_version"], **changes
+            )
         except StaleVersion:
-            messages.error(request, _("Kasus telah diubah orang lain; muat ulang lalu ulangi."))
+            self.refuse(request, obj, STALE)
         except ValidationError as exc:
-            messages.error(request, "; ".join(exc.messages))
+            self.refuse(request, obj, "; ".join(exc.messages))
+        except PermissionDenied:
+            self.refuse(request, obj, _("Anda tidak dapat mengubah kasus ini."))
 
 
 @admin.register(Perpetrator)
-class PerpetratorAdmin(ScopedCaseDataAdmin):
+class PerpetratorAdmin(CaseDataAdmin):
+    """Read-only: perpetrators are recorded and changed through the case pages and the API
+    (there is no admin write path through the services). Searched by the register number of
+    a case, never by name: a search travels in the URL, and so in access logs."""
+
     list_display = ["name", "kind", "nationality"]
     list_filter = ["kind", "nationality"]
-    search_fields = ["name", "involvements__case__register_no"]
+    search_fields = ["involvements__case__register_no"]
+    search_help_text = _("Cari dengan nomor register kasus.")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Involvement)
-class InvolvementAdmin(ScopedCaseDataAdmin):
+class InvolvementAdmin(CaseDataAdmin):
+    """Read-only: outcomes are recorded on the defendant-outcome page and the API."""
+
     list_display = ["perpetrator", "case", "legal_status", "verdict", "sentence_months"]
     list_filter = ["legal_status", "verdict"]
-    search_fields = ["perpetrator__name", "case__register_no"]
+    search_fields = ["case__register_no"]
+    search_help_text = _("Cari dengan nomor register kasus.")
     list_select_related = ["perpetrator", "case"]
     readonly_fields = [f.name for f in Involvement._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from agencies.models import User
 from audit.models import ExportChannel, ExportFormat, ExportKind
 from audit.services import export_record
-from core.csv import neutralise
+from core.csv import CSV_QUOTING, neutralise
 
 from .codes import CaseStatus, CodeField, ExploitationType, Stage
 from .models import Case, CaseCode, CaseVictim, Involvement
@@ -160,7 +160,7 @@ class _Echo:
 def case_export_csv(cases: QuerySet[Case]) -> Iterator[str]:
     """The CSV text, a chunk of rows at a time; a byte-order mark first so that spreadsheet
     programs read the UTF-8 correctly."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), quoting=CSV_QUOTING)
     rows = case_export_rows(cases)
     yield "\ufeff"
     while batch := list(islice(rows, CHUNK)):

@@ -203,7 +203,7 @@ class Case(models.Model):
 class CaseCode(models.Model):
     """One value of a multi-valued code list of a case: plain rows SQL can group and count."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="code_rows")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="code_rows")
     field = models.CharField(max_length=16, choices=CodeField.choices)
     code = models.CharField(max_length=40)
 
@@ -226,7 +226,7 @@ class CaseAgency(models.Model):
     access rule (agencies/scoping.py) gives a referred agency the referred victim and
     service only, and a case changes hands by a province decision."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agency_links")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agency_links")
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, related_name="case_links"
     )
@@ -243,7 +243,7 @@ class CaseAgency(models.Model):
 
 
 class CaseVictim(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="victim_links")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="victim_links")
     victim = models.ForeignKey(
         "victims.Victim", on_delete=models.PROTECT, related_name="case_links"
     )
@@ -266,7 +266,7 @@ class CaseVictim(models.Model):
 class JourneyEvent(models.Model):
     """Where and when the trafficking happened (HTCDS trafficking events)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="journey")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="journey")
     kind = models.CharField(_("jenis"), max_length=12, choices=JourneyKind.choices)
     regency = models.ForeignKey(
         "agencies.Regency",
@@ -306,7 +306,7 @@ class StageEventQuerySet(models.QuerySet):
 class StageEvent(models.Model):
     """The timeline of criminal-justice stages; the case's stage is its latest entry."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stage_events")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="stage_events")
     stage = models.CharField(_("tahap"), max_length=24, choices=Stage.choices)
     occurred_on = models.DateField(_("tanggal"), validators=[case_event_date])
     document_no = models.CharField(_("nomor dokumen"), max_length=100, blank=True)
@@ -385,7 +385,7 @@ class InvolvementQuerySet(models.QuerySet):
 class Involvement(models.Model):
     """A perpetrator in a case, and the outcome for that defendant."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="involvements")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="involvements")
     perpetrator = models.ForeignKey(
         Perpetrator, on_delete=models.PROTECT, related_name="involvements"
     )
@@ -460,7 +460,7 @@ class Involvement(models.Model):
 class InvolvementRole(models.Model):
     """One role of a perpetrator in a case (multi-valued; rows SQL can count)."""
 
-    involvement = models.ForeignKey(Involvement, on_delete=models.CASCADE, related_name="role_rows")
+    involvement = models.ForeignKey(Involvement, on_delete=models.PROTECT, related_name="role_rows")
     code = models.CharField(max_length=20, choices=PerpetratorRole.choices)
 
     class Meta:

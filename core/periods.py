@@ -60,7 +60,12 @@ def is_late(period: date, filed_at: datetime) -> bool:
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """A day in the system's time zone (Asia/Makassar), as aware instants [start, end)."""
+    """A day in the system's time zone (Asia/Makassar), as aware instants [start, end).
+
+    The first and the last day a date can hold have no such instants (the start would be
+    before year 1 in UTC, the end after 9999-12-31): a ValidationError, not an overflow."""
+    if not date.min < day < date.max:
+        raise ValidationError(_("Tanggal di luar rentang yang dapat diproses."), code="range")
     zone = timezone.get_default_timezone()
     start = datetime.combine(day, time.min, tzinfo=zone)
     return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)

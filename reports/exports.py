@@ -1,17 +1,23 @@
 """Downloads of a summary: CSV, XLSX (one sheet per table) and PDF (WeasyPrint).
 
 Spreadsheet programs run a cell that begins with =, +, -, @, tab or CR as a formula; every
-such text cell is prefixed with an apostrophe so that it stays text."""
+such text cell is prefixed with an apostrophe so that it stays text, and every CSV cell is
+quoted (see `cases.exports`)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from core.csv import CSV_QUOTING
 from core.csv import neutralise_cell as neutralise
 
 from .models import MonthlySummary
@@ -40,7 +46,7 @@ def _header(summary: MonthlySummary) -> list[list[str]]:
 
 def summary_csv(summary: MonthlySummary) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=CSV_QUOTING)
     for line in _header(summary):
         writer.writerow([neutralise(str(v)) for v in line])
     writer.writerow([])
@@ -95,8 +101,6 @@ def summary_xlsx(summary: MonthlySummary) -> bytes:
 
 
 def summary_pdf(summary: MonthlySummary) -> bytes:
-    from weasyprint import HTML
-
     tables = describe(summary)
     for t in tables:
         t["bars"] = bars(t) if t["chart"] else None
@@ -109,7 +113,41 @@ def summary_pdf(summary: MonthlySummary) -> bytes:
             "legend": legend(summary),
         },
     )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of `html`, fetching nothing but data: URIs and the app's own static files:
+    no http(s), no ftp, no other file on the server (a name or a label that reached the page
+    could otherwise make the server fetch an address of the attacker's choosing)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, url_fetcher=_static_only_fetcher()).write_pdf()
+
+
+def _static_roots() -> list[Path]:
+    roots = [settings.STATIC_ROOT, *settings.STATICFILES_DIRS]
+    return [Path(r if isinstance(r, str | Path) else r[1]).resolve() for r in roots if r]
+
+
+def _static_only_fetcher():
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "file":
+                path = Path(url2pathname(urlsplit(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in _static_roots()):
+                    return super().fetch(url, headers)
+            elif scheme == "data":
+                return super().fetch(url, headers)
+            raise ValueError("PDF: only data: URIs and the app's static files are fetched")
+
+    return StaticOnlyFetcher()
 
 
 def summary_rows(summary) -> int:

@@ -1,19 +1,32 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import to_historic
 
+from agencies.admin import CaseDataAdmin
 from agencies.scoping import may_see_identities
 from core.http import client_ip
 
 from .models import Consent, Victim, VictimService
-from .services import identity_read
+from .services import identity_read, victim_update
 
-
-class ScopedAdmin(SimpleHistoryAdmin):
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.visible_to(request.user)
+# What `victim_update` accepts: the admin form offers nothing else.
+VICTIM_EDITABLE = [
+    "sex",
+    "age_at_identification",
+    "age_at_exploitation",
+    "nationality",
+    "home_regency",
+    "education",
+    "occupation",
+    "disability",
+    "status",
+    "identified_on",
+    "simfoni_id",
+]
+STALE = _("Data korban telah diubah orang lain sejak halaman ini dibuka; muat ulang lalu ulangi.")
 
 
 class ConsentInline(admin.TabularInline):
@@ -26,32 +39,50 @@ class ConsentInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
-
-@admin.register(Victim)
-class VictimAdmin(ScopedAdmin):
-    list_display = ["code", "sex", "age_at_identification", "is_child", "nationality", "status"]
-    list_filter = ["sex", "is_child", "status", "nationality", "home_regency"]
-    search_fields = ["code", "simfoni_id"]
-    readonly_fields = ["code", "is_child", "identity_panel", "created_at", "updated_at"]
-    inlines = [ConsentInline]
-
-    def has_add_permission(self, request):
+    def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if not may_see_identities(request.user):
-            fields = [f for f in fields if f != "identity_panel"]
-        return fields
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        self._request = request
-        return super().change_view(request, object_id, form_url, extra_context)
+class VictimAdminForm(forms.ModelForm):
+    """The victim as the admin saw it when the page was opened (its last change), so a save
+    based on an older state is refused, not merged over someone else's change."""
 
-    @admin.display(description=_("Identitas (dicatat setiap kali dilihat)"))
-    def identity_panel(self, obj):
-        request = getattr(self, "_request", None)
-        if request is None or obj is None or not may_see_identities(request.user):
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get("seen") != self.instance.updated_at.isoformat():
+            raise ValidationError(STALE)
+        return data
+
+
+class IdentityPanel:
+    """The identity panel of one request: a read-only admin field that knows who looks.
+
+    The request is passed in, never stored on the admin (one ModelAdmin instance serves
+    every request: an identity was shown to one user and logged under another). Two panels
+    of the same request are equal, so the field list and the read-only list agree."""
+
+    __name__ = "identity_panel"
+    short_description = _("Identitas (dicatat setiap kali dilihat)")
+
+    def __init__(self, request):
+        self.request = request
+
+    def __eq__(self, other):
+        return isinstance(other, IdentityPanel) and other.request is self.request
+
+    def __hash__(self):
+        return hash(id(self.request))
+
+    def __call__(self, obj):
+        request = self.request
+        if obj is None or not may_see_identities(request.user):
             return "—"
         identity = identity_read(
             user=request.user,
@@ -72,13 +103,59 @@ class VictimAdmin(ScopedAdmin):
         return format_html_join("", "<div><strong>{}</strong>: {}</div>", rows)
 
 
+@admin.register(Victim)
+class VictimAdmin(CaseDataAdmin):
+    form = VictimAdminForm
+    list_display = ["code", "sex", "age_at_identification", "is_child", "nationality", "status"]
+    list_filter = ["sex", "is_child", "status", "nationality", "home_regency"]
+    search_fields = ["code", "simfoni_id"]
+    search_help_text = _("Cari dengan kode korban atau nomor SIMFONI-PPA.")
+    fields = ["code", "is_child", *VICTIM_EDITABLE, "created_at", "updated_at", "seen"]
+    readonly_fields = ["code", "is_child", "created_at", "updated_at"]
+    inlines = [ConsentInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if self._shows_identity(request, obj):
+            fields.insert(2, IdentityPanel(request))
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._shows_identity(request, obj):
+            readonly.append(IdentityPanel(request))
+        return readonly
+
+    def _shows_identity(self, request, obj) -> bool:
+        # Not on a historical version: the history shows what changed, not who she is.
+        return obj is not None and to_historic(obj) is None and may_see_identities(request.user)
+
+    def save_model(self, request, obj, form, change):
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "seen"}
+        try:
+            victim_update(by=request.user, victim=obj, **changes)
+        except ValidationError as exc:
+            self.refuse(request, obj, "; ".join(exc.messages))
+        except PermissionDenied:
+            self.refuse(request, obj, _("Anda tidak dapat mengubah data korban ini."))
+
+
 @admin.register(VictimService)
-class VictimServiceAdmin(ScopedAdmin):
+class VictimServiceAdmin(CaseDataAdmin):
+    """Read-only: referrals and services change through their pages and the API."""
+
     list_display = ["victim", "case", "type", "provider_agency", "status", "referred_on"]
     list_filter = ["type", "status", "provider_agency"]
     search_fields = ["victim__code", "case__register_no"]
+    search_help_text = _("Cari dengan kode korban atau nomor register kasus.")
     list_select_related = ["victim", "case", "provider_agency"]
     readonly_fields = [f.name for f in VictimService._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -137,7 +137,7 @@ class VictimIdentity(models.Model):
     """Who the victim is. Encrypted at rest; seen only by roles allowed, each view logged."""
 
     victim = models.OneToOneField(
-        Victim, on_delete=models.CASCADE, primary_key=True, related_name="identity"
+        Victim, on_delete=models.PROTECT, primary_key=True, related_name="identity"
     )
     full_name = EncryptedTextField(_("nama lengkap"), blank=True)
     nik = EncryptedTextField(_("NIK"), blank=True)
@@ -285,7 +285,7 @@ class ConsentQuerySet(models.QuerySet):
 
 
 class Consent(models.Model):
-    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="consents")
+    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="consents")
     basis = models.CharField(_("dasar pemrosesan"), max_length=20, choices=ConsentBasis.choices)
     given_by = models.CharField(_("diberikan oleh"), max_length=16, choices=ConsentGiver.choices)
     scope = models.CharField(_("cakupan"), max_length=16, choices=ConsentScope.choices)

@@ -2,10 +2,11 @@
 permission, and output fields that point at a person, left out for roles that may not see
 identities."""
 
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.settings import api_settings
 from rest_framework.viewsets import GenericViewSet
+
+from core.api.errors import DepthLimitedJSONParser
 
 from ..scoping import may_see_identities, may_see_records, may_write
 
@@ -53,6 +54,6 @@ class RecordsAllowed(BasePermission):
 class ApiViewSet(GenericViewSet):
     """Base of every viewset: JSON in, the access rule, the shared schema."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [DepthLimitedJSONParser]
     permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, RecordsAllowed, WritesAllowed]
     holds_case_data = True

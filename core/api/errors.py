@@ -21,16 +21,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import set_rollback
 
 logger = logging.getLogger("core.api.errors")
 
@@ -119,6 +121,63 @@ class Pagination(PageNumberPagination):
             elif parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size)
         return parameters
+
+
+# --- Input ---------------------------------------------------------------------------------
+
+MAX_JSON_DEPTH = 64
+
+
+def json_depth_exceeds(data, limit: int) -> bool:
+    """Whether `data` nests arrays/objects deeper than `limit` (iterative: no recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+class DepthLimitedJSONParser(JSONParser):
+    """DRF's JSON parser, refusing nesting deeper than MAX_JSON_DEPTH levels with a 400.
+
+    No request of this API nests more than a few levels; a body of 100,000 brackets made
+    the standard parser hit Python's recursion limit (a 500)."""
+
+    max_depth = MAX_JSON_DEPTH
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            data = None
+            too_deep = True
+        else:
+            too_deep = json_depth_exceeds(data, self.max_depth)
+        if too_deep:
+            raise exceptions.ParseError(
+                _("JSON bersarang terlalu dalam (paling banyak %(n)d tingkat).")
+                % {"n": self.max_depth}
+            )
+        return data
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+    def __init__(self):
+        super().__init__(
+            _("Data yang dikirim terlalu besar (paling banyak %(n)d MB).")
+            % {"n": max(1, settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024))}
+        )
 
 
 # --- Errors --------------------------------------------------------------------------------
@@ -218,6 +277,9 @@ def _error_body(exc: exceptions.APIException) -> dict:
 
 def exception_handler(exc, context):
     """The one error shape for every error, including those DRF does not know about."""
+    # Imported here: DRF's views read the parser setting, which names this module.
+    from rest_framework.views import set_rollback
+
     if isinstance(exc, Http404):
         # Same answer whether the row is missing or outside the caller's scope; the
         # message of the Http404 (e.g. a model name) is not repeated.
@@ -226,6 +288,8 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):
         exc = validation_error(exc)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
     if not isinstance(exc, exceptions.APIException):
         # A bug, not bad input (bad input is a 400 above). Logged for the operators; the
         # client gets no detail: no stack trace, no data.

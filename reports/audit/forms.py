@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,12 @@ class AuditFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("dari", "sampai"):
+            if data.get(name):
+                try:
+                    day_bounds(data[name])
+                except ValidationError as exc:
+                    self.add_error(name, exc)
         if data.get("dari") and data.get("sampai") and data["sampai"] < data["dari"]:
             self.add_error("sampai", _("Tanggal akhir tidak boleh sebelum tanggal awal."))
         return data

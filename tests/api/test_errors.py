@@ -1,7 +1,10 @@
 """One error shape, translated, with no stack trace and no personal data; tokens;
 throttling."""
 
+import json
+
 import pytest
+from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
 from agencies.models import ApiToken
@@ -171,3 +174,43 @@ def test_a_malformed_page_number_is_400(unit_bjm, page):
 
 def test_a_page_past_the_last_is_404(unit_bjm):
     assert api_client(unit_bjm).get(CASES, {"page": 2}).status_code == 404
+
+
+# --- Bodies the parser must refuse (#13.7) --------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [65, 1000, 100_000])
+def test_deeply_nested_json_is_a_400(unit_bjm, depth):
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(unit_bjm)
+    body = "[" * depth + "]" * depth
+    response = client.post("/api/v1/cases/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    assert "64" in response.json()["detail"]
+    assert not Case.objects.exists()
+
+
+def test_nesting_of_64_levels_is_parsed(unit_bjm):
+    from core.api.errors import json_depth_exceeds
+
+    nested: list = []
+    for _ in range(63):
+        nested = [nested]
+    assert not json_depth_exceeds(nested, 64)
+    assert json_depth_exceeds([nested], 64)
+    assert not json_depth_exceeds({"a": [1, {"b": "c"}]}, 3)
+
+
+def test_a_body_over_the_upload_limit_is_a_413_in_the_error_shape(unit_bjm, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(unit_bjm)
+    body = json.dumps({"summary": "x" * (1024 * 1024 + 1)})
+    response = client.post("/api/v1/cases/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "Data yang dikirim terlalu besar (paling banyak 1 MB).",
+        "code": "payload_too_large",
+    }
+    assert not Case.objects.exists()

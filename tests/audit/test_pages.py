@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -88,6 +89,36 @@ def test_a_bad_filter_is_named_and_lists_nothing(province, unit_bjm, regency_bjm
     response = c.get(EXPORTS, {"dari": "kemarin", "format": "DOC"})
     assert response.status_code == 400
     assert set(response.context["form"].errors) == {"dari", "format"}
+
+
+@pytest.mark.parametrize("path", [ACCESS, EXPORTS])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"sampai": "9999-12-31"},
+        {"dari": "0001-01-01"},
+        {"dari": "0001-01-01", "sampai": "9999-12-31"},
+    ],
+)
+def test_the_first_and_last_dates_are_a_400_not_an_overflow(province, path, query):
+    """`sampai=9999-12-31` overflowed computing the end of the day (a 500)."""
+    client = Client(raise_request_exception=False)
+    client.force_login(province)
+    response = client.get(path, query)
+    assert response.status_code == 400
+    assert "Tanggal di luar rentang yang dapat diproses." in response.content.decode()
+    assert set(response.context["form"].errors) == set(query)
+
+
+def test_day_bounds_hold_for_the_days_around_them():
+    from datetime import date
+
+    from audit.services import day_bounds
+
+    start, end = day_bounds(date(9999, 12, 30))
+    assert end.date() == date(9999, 12, 31)
+    start, end = day_bounds(date(1, 1, 2))
+    assert start.date() == date(1, 1, 2)
 
 
 def exports(user, n: int, **fields):

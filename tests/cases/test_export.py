@@ -214,3 +214,36 @@ def test_queries_do_not_grow_with_the_number_of_cases(unit_bjm, django_assert_ma
     for _ in range(45):
         make_case(unit_bjm, victims=2)
     assert queries() == few
+
+
+@pytest.mark.parametrize("cell", ["\t=1+1", "\r=1+1"])
+def test_a_formula_after_tab_or_carriage_return_stays_text(unit_bjm, cell):
+    make_case(unit_bjm, police_report_no=cell)
+    assert export(unit_bjm)[1][4] == "'" + cell
+
+
+def test_every_cell_is_quoted(unit_bjm):
+    """Read with `;` as the separator (Excel in the Indonesian locale), an unquoted cell
+    `LP;=HYPERLINK(...)` would split into `LP` and a formula; quoted, it stays one cell."""
+    make_case(unit_bjm, police_report_no='LP;=HYPERLINK("http://x")')
+    response = client_for(unit_bjm).get(URL)
+    text = b"".join(response.streaming_content).decode("utf-8")[1:]
+    for line in text.splitlines():
+        assert line.startswith('"') and line.endswith('"')
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    cells = [c.strip('"') for row in rows for c in row]
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+
+
+def test_the_guard_covers_every_kind_of_text():
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from cases.exports import neutralise_cell
+
+    assert neutralise_cell(mark_safe("=1+1")) == "'=1+1"
+    assert neutralise_cell(gettext_lazy("=SUM(A1)")) == "'=SUM(A1)"
+    assert neutralise_cell(-5) == -5 and neutralise_cell(None) is None
+    assert neutralise_cell("Tapin") == "Tapin"
+    assert neutralise_cell("LP; =1+1") == "LP; '=1+1"
+    assert neutralise_cell("KERJA_PAKSA; SEKS") == "KERJA_PAKSA; SEKS"

@@ -192,10 +192,11 @@ def test_through_the_admin_edit_rename_and_delete(admin_user, province, commit):
     assert response.status_code == 302
     assert dashboard(admin)[1]["regency"]["labels"] == ["Kota Banjarmasin"]
 
+    # Case data is never deleted (#14.4): the admin refuses, and the case still counts.
     with commit():
         response = admin.post(reverse("admin:cases_case_delete", args=[case.pk]), {"post": "yes"})
-    assert response.status_code == 302
-    assert cases_this_year(province) == 0
+    assert response.status_code == 403
+    assert cases_this_year(province) == 1
 
 
 def test_lists_that_ask_for_action_are_never_cached(unit_bjm, regency_bjm):

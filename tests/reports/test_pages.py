@@ -105,6 +105,74 @@ def test_csv_download_is_neutralised(built, province):
     assert ["Korban menurut jenis kelamin", "L", "Laki-laki", "Jumlah", "4"] in rows
 
 
+def test_summary_csv_quotes_every_cell(built, province):
+    response = client_for(province).get(download(summary(None, INTERNAL), "csv"))
+    text = response.content.decode("utf-8-sig")
+    for line in text.splitlines():
+        assert not line or (line.startswith('"') and line.endswith('"'))
+
+
+def test_the_pdf_fetches_nothing_but_data_and_static_files(tmp_path, settings):
+    """An http:// address (or another file on the server) in the page is not fetched."""
+    import http.server
+    import threading
+
+    from reports.exports import html_to_pdf
+
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    secret = tmp_path / "rahasia.css"
+    secret.write_text("body { color: red }")
+    settings.STATICFILES_DIRS = [tmp_path / "static"]
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "ok.css").write_text("body { margin: 0 }")
+    port = server.server_address[1]
+    pixel = (
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+        "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    )
+    html = f"""<html><head>
+        <link rel="stylesheet" href="http://127.0.0.1:{port}/style.css">
+        <link rel="stylesheet" href="{secret.as_uri()}">
+        <link rel="stylesheet" href="{(tmp_path / "static" / "ok.css").as_uri()}">
+        </head><body><img src="http://127.0.0.1:{port}/pixel.png"><img src="{pixel}">
+        <p style="background: url(http://127.0.0.1:{port}/bg.png)">Ringkasan</p></body></html>"""
+    try:
+        from weasyprint.urls import URLFetcher
+
+        fetched = []
+        original = URLFetcher.fetch
+
+        def spy(self, url, headers=None):
+            fetched.append(url.split(":", 1)[0])
+            return original(self, url, headers)
+
+        URLFetcher.fetch = spy
+        try:
+            pdf = html_to_pdf(html)
+        finally:
+            URLFetcher.fetch = original
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert pdf.startswith(b"%PDF")
+    assert hits == []
+    # Only the data: image and the static stylesheet got through to the real fetcher.
+    assert sorted(fetched) == ["data", "file"]
+
+
 def test_xlsx_has_one_sheet_per_table(built, province, tmp_path):
     response = client_for(province).get(download(summary(None, INTERNAL), "xlsx"))
     book = load_workbook(io.BytesIO(response.content))
