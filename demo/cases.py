@@ -60,7 +60,8 @@ def plan_case(chance: Chance, world: World, reported: date, regency: str, ref: i
     scenario = chance.weighted([(s, s.weight) for s in SCENARIOS])
     path = stage_path(chance.weighted(END_STAGES), chance.rng)
     reporter = _reporter(chance, world, regency)
-    case = _case(chance, world, scenario, reporter, reported, regency)
+    case = _case(chance, scenario, reported)
+    case.regency, case.reporting_agency = world.regencies[regency], reporter
     case.external_ref = f"{DEMO_REF_PREFIX}{ref:07d}"
     plan = CasePlan(case, scenario, world.officer_of(reporter), _timeline(chance, path, reported))
     _settle(chance, plan)
@@ -73,19 +74,10 @@ def _reporter(chance: Chance, world: World, regency: str) -> Agency:
     return world.units[regency]
 
 
-def _case(
-    chance: Chance,
-    world: World,
-    sc: Scenario,
-    reporter: Agency,
-    reported: date,
-    regency: str,
-) -> Case:
+def _case(chance: Chance, sc: Scenario, reported: date) -> Case:
     country = chance.pick(sc.countries) if sc.countries else ""
     occurred_from = reported - timedelta(days=chance.between(5, 200))
     return Case(
-        regency=world.regencies[regency],
-        reporting_agency=reporter,
         reported_on=reported,
         occurred_from=occurred_from,
         occurred_to=chance.day_between(occurred_from, reported),

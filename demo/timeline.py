@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from django.db import models
 
@@ -62,11 +63,16 @@ class History:
     def write(self) -> None:
         rows: dict[type[models.Model], list[models.Model]] = defaultdict(list)
         for change in self.changes:
-            historical = type(change.obj).history.model
+            historical = _historical(type(change.obj))
             rows[historical].append(_row(historical, change))
         for historical, batch in rows.items():
             historical.objects.bulk_create(batch)
         self.changes.clear()
+
+
+@cache
+def _historical(model_class: type[models.Model]) -> type[models.Model]:
+    return model_class.history.model  # the manager is built anew on each access: slow
 
 
 def _row(historical: type[models.Model], change: _Change) -> models.Model:
