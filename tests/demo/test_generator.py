@@ -215,3 +215,17 @@ def test_returns_are_filed_in_the_past_some_late_some_on_time(seeded):
         assert ret.filed_by.agency_id == ret.agency_id
     assert {r.late for r in returns} == {True, False}
     assert len({timezone.localtime(r.filed_at).time() for r in returns}) > len(returns) / 2
+
+
+def test_the_case_page_shows_the_demo_history_signed_by_the_unit_officer(seeded, province):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    case = Case.objects.filter(version__gte=3).select_related("created_by").first()
+    page = client_for(province).get(reverse("cases:detail", args=[case.pk]))
+    assert page.status_code == 200
+    history = page.text.split('class="list-unstyled small mb-0 history"')[1].split("</ul>")[0]
+    assert history.count("<li") == case.version
+    assert case.created_by.get_full_name() in history
+    assert history.count("diubah") == case.version - 1 and history.count("dibuat") == 1
