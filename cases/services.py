@@ -127,6 +127,16 @@ def _check_victim_means(victims: list[dict], means_of_control: list[str]) -> dic
     return errors
 
 
+def register_series(regency_code: str, year: int) -> str:
+    """The numbering series of one regency's cases of one year (a `core.sequences` key)."""
+    return f"TPPO-{regency_code}-{year}"
+
+
+def register_number(regency_code: str, year: int, seq: int) -> str:
+    """A case's register number: TPPO-<regency>-<year>-<seq, four digits>."""
+    return f"{register_series(regency_code, year)}-{seq:04d}"
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -204,7 +214,9 @@ def case_create(
     if errors:
         raise ValidationError(errors)
 
-    case.register_no = f"TPPO-{regency.pk}-{year}-{next_number(f'TPPO-{regency.pk}-{year}'):04d}"
+    case.register_no = register_number(
+        regency.pk, year, next_number(register_series(regency.pk, year))
+    )
     case.save()
     _write_codes(case, codes)
     StageEvent.objects.create(

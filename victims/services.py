@@ -98,8 +98,18 @@ def identity_validate(data: dict) -> dict:
     return cleaned
 
 
+def victim_series(year: int) -> str:
+    """The numbering series of the victim codes of one year (a `core.sequences` key)."""
+    return f"KRB-{year}"
+
+
+def victim_code(year: int, seq: int) -> str:
+    """A victim's pseudonymous code: KRB-<year>-<seq, five digits>."""
+    return f"{victim_series(year)}-{seq:05d}"
+
+
 def _next_victim_code(year: int) -> str:
-    return f"KRB-{year}-{next_number(f'KRB-{year}'):05d}"
+    return victim_code(year, next_number(victim_series(year)))
 
 
 @dataclass

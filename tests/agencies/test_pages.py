@@ -74,6 +74,7 @@ def test_wrong_password_message_in_english(client, unit_bjm):
 def test_demo_users_log_in_and_see_their_scope(client, settings):
     from django.core.management import call_command
 
+    settings.DEBUG = True  # the published demo password is set only on a development machine
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)  # twice changes nothing
     from agencies.models import User
