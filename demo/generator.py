@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from cases.models import (
     Case,
-    CaseAgency,
     CaseCode,
     CaseVictim,
     Involvement,
@@ -123,9 +122,9 @@ class DemoGenerator:
         for vp in victim_plans:
             services.append(referrals.first_aid(self.chance, self.world, vp))
             services.append(referrals.referral(self.chance, self.world, vp))
+        # A referral grants the provider the referred victim and service (the access rule),
+        # never the case: no handling-agency row.
         VictimService.objects.bulk_create(services)
-        handling = [referrals.handling(s) for s in services if s.referring_agency_id]
-        CaseAgency.objects.bulk_create(handling, ignore_conflicts=True)
 
     def _write_involvements(self, plans: list[cases.CasePlan], history: History) -> None:
         people, planned = [], []

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from cases.models import CaseAgency
 from victims.models import VictimService
 
 from .chance import Chance
@@ -71,8 +70,3 @@ def _answer(chance: Chance, service: VictimService) -> None:
 def _stamp(chance: Chance, service: VictimService, vp: VictimPlan, first: date, last: date):
     service.created_at = chance.moment(first, not_before=vp.case.created_at)
     service.updated_at = chance.moment(last, not_before=service.created_at)
-
-
-def handling(service: VictimService) -> CaseAgency:
-    """The provider of a referral handles the case from the referral on."""
-    return CaseAgency(case=service.case, agency=service.provider_agency, since=service.created_at)
