@@ -81,6 +81,16 @@ class CaseStatus(models.TextChoices):
     DITUTUP_DIRUJUK = "DITUTUP_DIRUJUK", _("Ditutup, dirujuk")
 
 
+# Facts of the domain, defined once: the dashboard, the summaries and the lists use these.
+# A case is open while it is active or followed up.
+OPEN_STATUSES = (CaseStatus.AKTIF, CaseStatus.TINDAK_LANJUT)
+# An open case is stale when no stage has been recorded for this many days (not when its row
+# was last saved: a typo fixed is no progress of the case).
+STALE_AFTER_DAYS = 90
+# First aid is due within this many days of the report (UU 21/2007 art. 52).
+FIRST_AID_DUE_DAYS = 7
+
+
 class ExploitationType(models.TextChoices):
     SEKS_PROSTITUSI = "SEKS_PROSTITUSI", _("Eksploitasi seksual/prostitusi")
     SEKS_ONLINE = "SEKS_ONLINE", _("Eksploitasi seksual daring")

@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -13,6 +15,8 @@ from victims.validators import EARLIEST_YEAR, case_event_date, past_date
 
 from .codes import (
     CODE_LISTS,
+    OPEN_STATUSES,
+    STALE_AFTER_DAYS,
     CaseStatus,
     CodeField,
     JourneyKind,
@@ -34,7 +38,14 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(case_write_scope(user))
 
     def open(self):
-        return self.filter(status__in=[CaseStatus.AKTIF, CaseStatus.TINDAK_LANJUT])
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def stale(self, as_of: date):
+        """Open cases reported before the stale window that have had no stage recorded in
+        the STALE_AFTER_DAYS days before `as_of` (the one definition of "stale")."""
+        since = as_of - timedelta(days=STALE_AFTER_DAYS)
+        moved = StageEvent.objects.filter(occurred_on__gte=since, occurred_on__lt=as_of)
+        return self.open().filter(reported_on__lt=since).exclude(pk__in=moved.values("case_id"))
 
     def with_code(self, field: str, code: str):
         return self.filter(pk__in=CaseCode.objects.filter(field=field, code=code).values("case_id"))

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -24,7 +26,6 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,11 +35,16 @@ from core.cache import Generation
 from victims.codes import ServiceStatus, ServiceType, Sex
 from victims.models import VictimService
 
-from .codes import CaseStatus, CodeField, ExploitationType, Stage, Verdict
+from .codes import (
+    FIRST_AID_DUE_DAYS,
+    OPEN_STATUSES,
+    CodeField,
+    ExploitationType,
+    Stage,
+    Verdict,
+)
 from .models import Case, CaseAgency, CaseCode, CaseVictim, Involvement, JourneyEvent, StageEvent
 
-STALE_AFTER_DAYS = 90
-FIRST_AID_DUE_DAYS = 7  # UU 21/2007 art. 52
 # Overdue first aid is a call to act on recent reports; older gaps are data-completeness
 # questions for the monthly summary, and scanning every old case would slow the page.
 FIRST_AID_WINDOW_DAYS = 90
@@ -52,7 +58,6 @@ FUNNEL_STAGES = (
     Stage.PUTUSAN,
     Stage.INKRACHT,
 )
-OPEN_STATUSES = (CaseStatus.AKTIF, CaseStatus.TINDAK_LANJUT)
 
 
 @dataclass(frozen=True)
@@ -217,12 +222,14 @@ def dashboard_aggregates(user: User, p: Periods) -> dict:
 
 
 def stale_cases(user: User, today: date) -> tuple[list[Case], int]:
-    """Open cases nobody has touched for 90 days: the oldest first, and how many."""
-    cutoff = datetime.combine(
-        today - timedelta(days=STALE_AFTER_DAYS), time.min, tzinfo=timezone.get_current_timezone()
+    """Open cases with no stage recorded for STALE_AFTER_DAYS days: the longest still first,
+    and how many."""
+    qs = Case.objects.visible_to(user).stale(today)
+    rows = list(
+        qs.select_related("regency")
+        .annotate(last_moved=Max("stage_events__occurred_on"))
+        .order_by(F("last_moved").asc(nulls_first=True), "reported_on", "id")[:DASHBOARD_LIST_SIZE]
     )
-    qs = Case.objects.visible_to(user).open().filter(updated_at__lt=cutoff)
-    rows = list(qs.select_related("regency").order_by("updated_at", "id")[:DASHBOARD_LIST_SIZE])
     return rows, (qs.count() if len(rows) == DASHBOARD_LIST_SIZE else len(rows))
 
 

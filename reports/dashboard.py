@@ -11,6 +11,7 @@ from django.utils import timezone
 from agencies.scoping import may_see_records
 from agencies.views import who_context
 from cases import selectors
+from cases.codes import FIRST_AID_DUE_DAYS, STALE_AFTER_DAYS
 
 from .presentation import describe, sections
 from .selectors import reporting_grid, summaries_visible_to
@@ -48,10 +49,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "charts": selectors.dashboard_charts(aggregates["charts"]),
         "stale": stale,
         "stale_count": stale_count,
-        "stale_days": selectors.STALE_AFTER_DAYS,
+        "stale_days": STALE_AFTER_DAYS,
         "overdue": overdue,
         "overdue_count": overdue_count,
-        "first_aid_days": selectors.FIRST_AID_DUE_DAYS,
+        "first_aid_days": FIRST_AID_DUE_DAYS,
         "first_aid_window": selectors.FIRST_AID_WINDOW_DAYS,
         "referrals": referrals,
         "referral_count": referral_count,

@@ -31,7 +31,6 @@ from django.db.models import (
 from django.db.models import (
     CharField,
     Count,
-    Exists,
     F,
     Min,
     OuterRef,
@@ -46,7 +45,9 @@ from django.db.models.functions import Coalesce
 
 from agencies.models import Agency, Regency
 from cases.codes import (
-    CaseStatus,
+    FIRST_AID_DUE_DAYS,
+    OPEN_STATUSES,
+    STALE_AFTER_DAYS,
     CodeField,
     ExploitationType,
     LabourSector,
@@ -62,8 +63,6 @@ from victims.models import VictimService
 
 UNKNOWN = "TIDAK_DIKETAHUI"
 TOTAL = "TOTAL"
-STALE_DAYS = 90
-FIRST_AID_DAYS = 7
 MONTH, YTD = "BULAN_INI", "TAHUN_INI"
 DURING, STANDING = "SELAMA_BULAN", "AKHIR_BULAN"
 COUNT = "JUMLAH"
@@ -484,7 +483,7 @@ def service_tables(s: Scope) -> dict[Key, list[dict]]:
             within=When_(
                 When(first_aid__isnull=True, then=Value("BELUM")),
                 When(
-                    first_aid__lte=F("case__reported_on") + timedelta(days=FIRST_AID_DAYS),
+                    first_aid__lte=F("case__reported_on") + timedelta(days=FIRST_AID_DUE_DAYS),
                     then=Value("DALAM_7_HARI"),
                 ),
                 default=Value("LEBIH_7_HARI"),
@@ -531,15 +530,10 @@ def completeness_tables(s: Scope, period: date) -> dict[Key, list[dict]]:
         r.agency_id: r
         for r in UnitReturn.objects.filter(period=period, agency__in=[pk for pk, _n, _r in units])
     }
-    is_open = Q(status__in=[CaseStatus.AKTIF, CaseStatus.TINDAK_LANJUT])
+    is_open = Q(status__in=OPEN_STATUSES)
     exploitation = CaseCode.objects.filter(field=CodeField.EXPLOITATION).values("case_id")
     with_victims = CaseVictim.objects.values("case_id")
-    # Stale: the last stage event before the end is older than STALE_DAYS, i.e. there is
-    # one before the end and none in the last STALE_DAYS (a set small enough to hash).
-    moved_lately = StageEvent.objects.filter(
-        occurred_on__gte=s.end - timedelta(days=STALE_DAYS), occurred_on__lt=s.end
-    ).values("case_id")
-    moved = Exists(StageEvent.objects.filter(case=OuterRef("pk"), occurred_on__lt=s.end))
+    stale = Case.objects.stale(s.end).values("pk")  # the one definition (cases)
     qualities = s.tally(
         Case.objects.filter(is_open, reported_on__lt=s.end),
         additive=True,
@@ -548,7 +542,7 @@ def completeness_tables(s: Scope, period: date) -> dict[Key, list[dict]]:
         no_exploitation=Count("pk", filter=~Q(pk__in=exploitation)),
         no_victims=Count("pk", filter=~Q(pk__in=with_victims)),
         no_destination=Count("pk", filter=Q(transnational=True, destination_country="")),
-        stale=Count("pk", filter=~Q(pk__in=moved_lately) & Q(moved)),
+        stale=Count("pk", filter=Q(pk__in=stale)),
     )
     out = {}
     for key in s.keys:
@@ -584,7 +578,7 @@ def completeness_tables(s: Scope, period: date) -> dict[Key, list[dict]]:
                     ("TANPA_JENIS_EKSPLOITASI", [quality["no_exploitation"]]),
                     ("TANPA_KORBAN", [quality["no_victims"]]),
                     ("TANPA_NEGARA_TUJUAN", [quality["no_destination"]]),
-                    (f"MANGKRAK_{STALE_DAYS}_HARI", [quality["stale"]]),
+                    (f"MANGKRAK_{STALE_AFTER_DAYS}_HARI", [quality["stale"]]),
                 ],
                 total=False,
             ),

@@ -94,9 +94,11 @@ def test_stale_cases_and_overdue_first_aid(unit_bjm):
         unit_bjm, reported_on=today - timedelta(days=10), occurred_from=None, occurred_to=None
     )
     old = make_case(unit_bjm)  # reported 2 March: outside the 90-day window
+    # Stale means no stage recorded for 90 days (the one definition, cases.codes): the old
+    # case; not the recent one, even when its row was last saved long ago.
     Case.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=91))
     ctx = client_for(unit_bjm).get(reverse("home")).context
-    assert [c.pk for c in ctx["stale"]] == [stale.pk]
+    assert [c.pk for c in ctx["stale"]] == [old.pk]
     assert [link.case_id for link in ctx["overdue"]] == [stale.pk]
     assert fresh.pk not in [link.case_id for link in ctx["overdue"]]
     assert old.pk not in [link.case_id for link in ctx["overdue"]]
