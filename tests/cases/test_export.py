@@ -239,7 +239,7 @@ def test_the_guard_covers_every_kind_of_text():
     from django.utils.safestring import mark_safe
     from django.utils.translation import gettext_lazy
 
-    from cases.exports import neutralise_cell
+    from core.csv import neutralise_cell
 
     assert neutralise_cell(mark_safe("=1+1")) == "'=1+1"
     assert neutralise_cell(gettext_lazy("=SUM(A1)")) == "'=SUM(A1)"
