@@ -3,14 +3,13 @@ whose errors are put back on the fields they name (`apply_service_errors`)."""
 
 from __future__ import annotations
 
-import copy
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Regency, User
 from agencies.scoping import may_move_case, regencies_for_new_case
+from core.forms import DATE, BootstrapMixin, PageFilterMixin
 from victims.codes import Sex
 from victims.models import Victim
 
@@ -26,31 +25,12 @@ from .codes import (
 from .filters import CaseFilter
 from .models import Case, Involvement, Perpetrator
 
-ALL = _("Semua")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CODE_LABELS = {
     "exploitation_types": _("Jenis eksploitasi"),
     "recruitment_modus": _("Modus perekrutan"),
     "recruitment_channels": _("Saluran perekrutan"),
     "means_of_control": _("Sarana kontrol"),
 }
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget, so templates render fields with one include."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
 
 
 def _code_field(attr: str) -> forms.MultipleChoiceField:
@@ -62,7 +42,7 @@ def _code_field(attr: str) -> forms.MultipleChoiceField:
     )
 
 
-class CasePageFilter(CaseFilter):
+class CasePageFilter(PageFilterMixin, CaseFilter):
     """The API's filters, with date pickers and Bootstrap widgets for the list page."""
 
     PAGE_FIELDS = (
@@ -74,25 +54,7 @@ class CasePageFilter(CaseFilter):
         "reported_after",
         "reported_before",
     )
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            form = super().form
-            for name in list(form.fields):
-                if name not in self.PAGE_FIELDS:
-                    del form.fields[name]
-            for name in ("reported_after", "reported_before"):
-                form.fields[name].widget = copy.deepcopy(DATE)
-            for name, field in form.fields.items():
-                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-                field.widget.attrs["class"] = f"{css} form-control-sm"
-                if hasattr(field, "empty_label"):  # "All", not a row of dashes
-                    field.empty_label = ALL
-                    if "choices" in self.filters[name].extra:  # re-read with the new label
-                        field.choices = self.filters[name].extra["choices"]
-            self._form = form
-        return self._form
+    DATE_FIELDS = ("reported_after", "reported_before")
 
 
 class CaseForm(BootstrapMixin, forms.ModelForm):

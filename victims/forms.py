@@ -6,43 +6,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from core.forms import DATE, BootstrapMixin, PageFilterMixin
 
-from .codes import ServiceType, Sex, VictimStatus
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class VictimFilterForm(forms.Form):
-    """Victims are found by their pseudonymous code, never by name."""
-
-    code = forms.CharField(label=_("Kode korban"), required=False, max_length=20)
-    sex = forms.ChoiceField(
-        label=_("Jenis kelamin"), choices=[("", _("Semua")), *Sex.choices], required=False
-    )
-    status = forms.ChoiceField(
-        label=_("Status korban"), choices=[("", _("Semua")), *VictimStatus.choices], required=False
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = f"{css} form-control-sm"
-
-    def filter(self, qs):
-        if not self.is_valid():
-            return qs
-        d = self.cleaned_data
-        if d["code"]:
-            qs = qs.filter(code__icontains=d["code"].strip())
-        if d["sex"]:
-            qs = qs.filter(sex=d["sex"])
-        if d["status"]:
-            qs = qs.filter(status=d["status"])
-        return qs
+from .codes import ServiceType
+from .filters import VictimFilter
 
 
-class ServiceForm(forms.Form):
+class VictimPageFilter(PageFilterMixin, VictimFilter):
+    """The API's victim filters on the list page. Victims are found by their pseudonymous
+    code, never by name."""
+
+    PAGE_FIELDS = ("code", "sex", "status")
+
+
+class ServiceForm(BootstrapMixin, forms.Form):
     """Refer a victim to a provider, or record a service the user's own agency gives."""
 
     case = forms.ModelChoiceField(label=_("Kasus"), queryset=None)
@@ -61,9 +38,6 @@ class ServiceForm(forms.Form):
     def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = cases
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = css
 
 
 class ReferralAnswerForm(forms.Form):
@@ -87,7 +61,7 @@ class ReferralAnswerForm(forms.Form):
         return data
 
 
-class IdentityEraseForm(forms.Form):
+class IdentityEraseForm(BootstrapMixin, forms.Form):
     """Erasure on a lawful request: the request's reference, and the victim's code typed
     again so that the wrong victim is not erased by a slip."""
 
@@ -105,7 +79,6 @@ class IdentityEraseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.victim = victim
         for field in self.fields.values():
-            field.widget.attrs["class"] = "form-control"
             field.widget.attrs["autocomplete"] = "off"
 
     def clean_confirm_code(self) -> str:

@@ -26,7 +26,7 @@ from core.http import client_ip
 
 from . import services
 from .codes import ServiceStatus
-from .forms import IdentityEraseForm, ReferralAnswerForm, ServiceForm, VictimFilterForm
+from .forms import IdentityEraseForm, ReferralAnswerForm, ServiceForm, VictimPageFilter
 from .models import DuplicateCandidate, Victim, VictimIdentity, VictimService
 
 PAGE_SIZE = 25
@@ -62,10 +62,15 @@ def _visible_victim(request: HttpRequest, pk: int) -> Victim:
 def victim_list(request: HttpRequest) -> HttpResponse:
     if not may_see_records(request.user):
         raise PermissionDenied  # analysts see aggregates only
-    form = VictimFilterForm(request.GET or None)
-    qs = form.filter(
-        Victim.objects.visible_to(request.user).select_related("home_regency").order_by("-id")
+    filterset = VictimPageFilter(
+        request.GET or None,
+        queryset=Victim.objects.visible_to(request.user)
+        .select_related("home_regency")
+        .order_by("-id"),
+        request=request,
     )
+    form = filterset.form
+    qs = filterset.qs if filterset.is_bound else filterset.queryset
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from audit.models import ExportChannel, ExportFormat, ExportKind
+from core.forms import DATE, BootstrapMixin
 from core.periods import day_bounds
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ALL = [("", _("Semua"))]
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(BootstrapMixin, forms.Form):
     """What both logs are filtered by: the user, the user's agency, a range of days."""
 
     pengguna = forms.CharField(label=_("Nama pengguna"), required=False, max_length=150)
@@ -30,11 +30,7 @@ class AuditFilterForm(forms.Form):
     agency_field = "user__agency"
     time_field = "at"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = f"{css} form-control-sm"
+    compact = True
 
     def clean(self):
         data = super().clean()

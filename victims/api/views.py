@@ -27,7 +27,7 @@ from victims.services import (
     service_transition,
 )
 
-from .filters import ServiceFilter, VictimFilter
+from ..filters import ServiceFilter, VictimFilter
 from .serializers import (
     DuplicateCandidateSerializer,
     IdentitySerializer,

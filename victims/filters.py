@@ -1,14 +1,20 @@
+"""Victim and service filters, one FilterSet per list, shared by the API and the pages."""
+
 import django_filters
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from agencies.scoping import case_scope
 from core.api.base import IdFilter, RegencyCodeFilter, TrueFalseFilter, UpdatedSinceFilter
-from victims.codes import ServiceStatus, ServiceType, Sex, VictimStatus
-from victims.models import Victim, VictimService
+
+from .codes import ServiceStatus, ServiceType, Sex, VictimStatus
+from .models import Victim, VictimService
 
 
 class VictimFilter(django_filters.FilterSet):
+    code = django_filters.CharFilter(
+        field_name="code", lookup_expr="icontains", max_length=20, label=_("Kode korban")
+    )
     updated_since = UpdatedSinceFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Diperbarui sejak")
     )
@@ -20,7 +26,7 @@ class VictimFilter(django_filters.FilterSet):
 
     class Meta:
         model = Victim
-        fields = ["updated_since", "sex", "status", "is_child", "home_regency", "case"]
+        fields = ["code", "updated_since", "sex", "status", "is_child", "home_regency", "case"]
 
     def filter_case(self, queryset, name, value):
         # Only through cases the caller may see: no hint about the others.
