@@ -62,7 +62,7 @@ def _case_filter(request: HttpRequest, cases: QuerySet[Case]) -> tuple[CasePageF
 def _list_page(
     request: HttpRequest, filterset: CasePageFilter, sort: str, status: int = 200
 ) -> HttpResponse:
-    qs = filterset.qs if filterset.is_bound else filterset.queryset
+    qs = filterset.rows
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

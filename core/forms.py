@@ -47,6 +47,14 @@ class PageFilterMixin:
     DATE_FIELDS: tuple[str, ...] = ()
 
     @property
+    def rows(self):
+        """What the page lists: everything unfiltered, the filtered rows, or none while a
+        filter cannot be read (never everything as if no filter had been asked for)."""
+        if not self.is_bound:
+            return self.queryset
+        return self.qs if self.is_valid() else self.queryset.none()
+
+    @property
     def form(self):
         if not hasattr(self, "_form"):
             form = super().form

@@ -70,7 +70,7 @@ def victim_list(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     form = filterset.form
-    qs = filterset.qs if filterset.is_bound else filterset.queryset
+    qs = filterset.rows
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
