@@ -56,7 +56,12 @@ FROM (
                 'age_at_exploitation', v.age_at_exploitation, 'is_child', v.is_child,
                 'nationality', v.nationality, 'home_regency', v.home_regency_id,
                 'education', v.education, 'occupation', v.occupation, 'disability', v.disability,
-                'status', v.status, 'identified_on', v.identified_on, 'simfoni_id', v.simfoni_id
+                'status', v.status, 'identified_on', v.identified_on, 'simfoni_id', v.simfoni_id,
+                'matched_existing', l.matched_existing,
+                'differences', (l.differences - 'age_at_identification') || CASE
+                    WHEN l.differences ? 'age_at_identification'
+                    THEN jsonb_build_object('age', l.differences -> 'age_at_identification')
+                    ELSE '{{}}'::jsonb END
             ) ORDER BY l.id)
             FROM cases_casevictim l JOIN victims_victim v ON v.id = l.victim_id
             WHERE l.case_id = p.id), '[]'),
