@@ -9,7 +9,7 @@ add it to KWARG_TARGETS, so no new page escapes the sweep.
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from agencies.models import Agency
@@ -352,3 +352,74 @@ def test_the_analyst_gets_no_record_list_page_or_count(world, analyst):
         assert response.status_code in (403, 404, 405), (path, response.status_code)
         if route.startswith("api/"):
             assert "count" not in response.json() and "results" not in response.json(), path
+
+
+# --- The admin's history pages ----------------------------------------------------------
+
+
+def _history_urls(model, obj) -> list[str]:
+    meta = model._meta
+    urls = [reverse(f"admin:{meta.app_label}_{meta.model_name}_history", args=[obj.pk])]
+    version = obj.history.order_by("history_date").first()
+    if version is not None:
+        urls.append(
+            reverse(
+                f"admin:{meta.app_label}_{meta.model_name}_simple_history",
+                args=[obj.pk, version.history_id],
+            )
+        )
+    return urls
+
+
+def _admin_objects_of_the_world(world) -> list:
+    """One object of every model whose admin keeps a history, from the world's case."""
+    from django.contrib import admin as admin_site
+    from simple_history.admin import SimpleHistoryAdmin
+
+    found = []
+    for model, model_admin in admin_site.site._registry.items():
+        if not isinstance(model_admin, SimpleHistoryAdmin):
+            continue
+        obj = model._default_manager.order_by("pk").first()
+        if obj is not None:
+            found.append((model, obj))
+    return found
+
+
+def test_the_admin_history_pages_are_404_for_staff_outside_the_scope(world, outsider):
+    """Every history list and history form of case data (#13.3): a staff user of another
+    regency with every view and change permission gets 404, and a POST changes nothing."""
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    outsider.is_staff = True
+    outsider.save()
+    outsider.user_permissions.set(Permission.objects.filter(codename__regex=r"^(view|change)_"))
+    client = Client()
+    client.force_login(outsider)
+    objects = _admin_objects_of_the_world(world)
+    assert {m._meta.model_name for m, _o in objects} >= {"case", "victim", "perpetrator"}
+    for model, obj in objects:
+        for url in _history_urls(model, obj):
+            assert client.get(url).status_code == 404, url
+            before = model._default_manager.filter(pk=obj.pk).values().get()
+            assert client.post(url, {"sex": "L", "summary": "x"}).status_code in (403, 404, 405)
+            assert model._default_manager.filter(pk=obj.pk).values().get() == before, url
+
+
+@pytest.mark.parametrize("state", ENDED_STATES)
+def test_a_referred_agency_reads_no_admin_history_after_the_referral(
+    world, unit_bjm, receiver, state
+):
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    referred_world(world, unit_bjm, receiver, state)
+    receiver.is_staff = True
+    receiver.save()
+    receiver.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    client = Client()
+    client.force_login(receiver)
+    for model, obj in _admin_objects_of_the_world(world):
+        for url in _history_urls(model, obj):
+            assert client.get(url).status_code == 404, (state, url)
