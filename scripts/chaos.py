@@ -315,6 +315,7 @@ class Record:
 class Run:
     base: str
     started: float = field(default_factory=time.monotonic)
+    wall_started: float = field(default_factory=time.time)
     stop: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     samples: list[tuple[float, str, float, str]] = field(
@@ -637,7 +638,7 @@ class PageClient(Client):
 
 
 def fault_loop(run: Run, stack: Stack, args) -> None:
-    order = [f for f in ["gunicorn", "postgres", "celery", "redis"] if f in args.faults]
+    order = args.faults
     i = 0
     while order and not run.stop.wait(args.fault_every if i else args.fault_every / 2):
         if run.now() > args.duration - 5:
@@ -672,16 +673,20 @@ def fault_loop(run: Run, stack: Stack, args) -> None:
 def beat_stops(run: Run, stack: Stack, args) -> None:
     """Stop beat 7 s before a due minute of the catch-up task and start it 6 s after; then
     look for beat sending the missed task (it keeps its schedule file, so it catches up)."""
+    first = True
     while not run.stop.is_set():
         now = time.time()
         boundary = (int(now) // 60 + 1) * 60
-        if boundary - now < 12:
+        # The first stop spans beat's first due minute, however close: the month's work is
+        # then left to beat's catching up. Later stops leave beat a little time first.
+        if boundary - now < (2 if first else 12):
             boundary += 60
         if run.now() + (boundary - now) + 8 > args.duration:
             return
-        if run.stop.wait(boundary - 7 - time.time()):
+        first = False
+        if run.stop.wait(max(0.0, boundary - 7 - time.time())):
             return
-        t0 = run.now()
+        t0, stopped_at = run.now(), time.time()
         stack.stop("beat", signal.SIGTERM)
         time.sleep(max(0.0, boundary + 6 - time.time()))
         beat_log = LOGS / "beat.log"
@@ -695,7 +700,7 @@ def beat_stops(run: Run, stack: Stack, args) -> None:
                 break
         hhmmss = lambda t: time.strftime("%H:%M:%S", time.localtime(t))  # noqa: E731
         note = (
-            f"stopped {hhmmss(boundary - 7)}, due {hhmmss(boundary)}, started "
+            f"stopped {hhmmss(stopped_at)}, due {hhmmss(boundary)}, started "
             f"{hhmmss(boundary + 6)}; "
         )
         if caught_up is not None:
@@ -778,10 +783,12 @@ print(json.dumps({
     "without_victims": Case.objects.annotate(n=Count("victim_links")).filter(n=0).count(),
     "series": len(numbers),
     "gaps": gaps,
-    "summaries": [[r, v, b.isoformat()] for r, v, b in summaries],
+    "summaries": [[r, v, b.timestamp()] for r, v, b in summaries],
     "regencies": Regency.objects.count(),
     "owed": owed,
     "reminders": list(ReturnReminder.objects.filter(period=period).values_list("agency_id", flat=True)),
+    "reminded_at": [t.timestamp() for t in ReturnReminder.objects.filter(period=period)
+                    .values_list("sent_at", flat=True)],
 }))
 """
 
@@ -855,14 +862,14 @@ def reconcile(records: list[Record], rows: list[dict]) -> Check:
 
 
 def error_table(run: Run) -> tuple[list[str], Counter]:
-    """Requests and errors (by kind) in each fault's window (its start to 5 s after its end),
-    and outside any."""
+    """Requests and errors (by kind) in each fault's window (from 2 s before its start, for the
+    requests under way, to 5 s after its end), and outside any."""
     lines = ["| fault | injected | requests in window | errors by kind |", "|---|---:|---:|---|"]
     outside: Counter = Counter()
     # A request in the windows of several faults counts for the one that began last, beat
     # (which no web request depends on) only when no other fault was under way.
     windows = sorted(
-        ((f["start"], f["end"] + 5, f["fault"]) for f in run.faults),
+        ((f["start"] - 2, f["end"] + 5, f["fault"]) for f in run.faults),
         key=lambda w: (w[2] != "beat", w[0]),
         reverse=True,
     )
@@ -948,7 +955,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=120, help="seconds of load")
     parser.add_argument("--fault-every", type=float, default=15, help="seconds between faults")
-    parser.add_argument("--faults", default=",".join(FAULTS), help="which faults, in turn")
+    parser.add_argument(
+        "--faults", default=",".join(FAULTS), help="which faults, in this order, in turn"
+    )
     parser.add_argument("--no-beat-stop", action="store_true", help="do not stop beat")
     parser.add_argument("--clients", type=int, default=4, help="API clients")
     parser.add_argument("--no-page-client", action="store_true")
@@ -1045,6 +1054,14 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
 
     # --- The report ---
+    def when(stamps) -> str:
+        offsets = sorted(t - run.wall_started for t in stamps)
+        if not offsets:
+            return "never"
+        return f"+{offsets[0]:.0f} s" + (
+            f"..+{offsets[-1]:.0f} s" if offsets[-1] - offsets[0] >= 1 else ""
+        )
+
     check = reconcile(run.records, state["cases"])
     by_door = Counter(r.door for r in run.records if r.acked)
     updates_acked = sum(1 for s in run.samples if s[1].startswith("update") and s[3] == "ok")
@@ -1054,7 +1071,7 @@ def main(argv: list[str] | None = None) -> int:
     table, _outside = error_table(run)
     print("\n".join(table))
     print()
-    for fault in run.faults:
+    for fault in sorted(run.faults, key=lambda f: f["start"]):
         print(f"  +{fault['start']:5.1f} s  {fault['fault']:<9} {fault['note']}")
     regencies = state["regencies"] or 13
     expected_summaries = (regencies + 1) * 2
@@ -1087,6 +1104,8 @@ def main(argv: list[str] | None = None) -> int:
          f"{len(owed)} / {sum(1 for n in mail_counts if n == 1)} / {len(missing)} / {len(twice)}"),  # fmt: skip
         ("reminder mails in all", sum(mails.values())),
         ("faults injected", ", ".join(f"{k} {n}" for k, n in Counter(f["fault"] for f in run.faults).items()) or "none"),
+        ("summaries built / reminders sent (seconds into the run)",
+         f"{when(b for _r, _v, b in state['summaries'])} / {when(state['reminded_at'])}"),
         ("month complete after the load (beat's catch-up)", f"{settled:.0f} s"),
         ("catch-up sent through the broker at the end did", again or "no answer from the worker"),
         ("logical problems seen by the clients", sum(run.problems.values())),
