@@ -70,6 +70,8 @@ def log(message: str) -> None:
 
 def port_or_free(preferred: int) -> int:
     with socket.socket() as sock:
+        # As the servers bind (SO_REUSEADDR): a port left in TIME_WAIT by the last run is free.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", preferred))
             return preferred
