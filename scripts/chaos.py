@@ -327,6 +327,7 @@ class Run:
     problems: Counter = field(default_factory=Counter)
     faults: list[dict] = field(default_factory=list)
     hard_stop: threading.Event = field(default_factory=threading.Event)
+    updates_acked: int = 0
 
     def now(self) -> float:
         return time.monotonic() - self.started
@@ -508,6 +509,8 @@ class ApiClient(Client):
         else:
             data = response.json()
         record.version, record.summary, record.in_doubt = data["version"], data["summary"], False
+        with self.run_.lock:
+            self.run_.updates_acked += 1
 
     def read(self, record: Record) -> None:
         response = self.request("read", "GET", f"{CASES}{record.id}/")
@@ -1066,7 +1069,7 @@ def main(argv: list[str] | None = None) -> int:
 
     check = reconcile(run.records, state["cases"])
     by_door = Counter(r.door for r in run.records if r.acked)
-    updates_acked = sum(1 for s in run.samples if s[1].startswith("update") and s[3] == "ok")
+    updates_acked = run.updates_acked
     print()
     print("\n".join(request_table(run, seconds)))
     print()
