@@ -126,6 +126,7 @@ class Stack:
         self.beat_dir = tmp / "beat"
         self.procs: dict[str, subprocess.Popen] = {}
         self.pg_running = self.redis_running = False
+        self.closed = False  # set first by close(): nothing starts again after it
         self.db_url = f"postgres://postgres@127.0.0.1:{self.pg_port}/{DB_NAME}"
         redis = f"redis://127.0.0.1:{self.redis_port}"
         self.env = {
@@ -136,6 +137,10 @@ class Stack:
             # the catch-up sends them whatever day the run is made.
             "RETURN_REMINDER_DAY": "1",
         }
+
+    def refuse_if_closed(self) -> None:
+        if self.closed:
+            raise RuntimeError("the run is over: nothing is started again")
 
     # PostgreSQL
     def pg(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -159,6 +164,7 @@ class Stack:
         self.pg("createdb", "-h", "127.0.0.1", "-p", str(self.pg_port), "-U", "postgres", DB_NAME)
 
     def pg_start(self) -> None:
+        self.refuse_if_closed()
         options = (
             f"-p {self.pg_port} -c listen_addresses=127.0.0.1 "
             f"-c unix_socket_directories={self.pg_sock} -c max_connections=100"
@@ -173,6 +179,7 @@ class Stack:
 
     # Redis
     def redis_start(self) -> None:
+        self.refuse_if_closed()
         subprocess.run(
             ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
              "--save", "", "--appendonly", "no", "--daemonize", "yes",
@@ -210,6 +217,7 @@ class Stack:
 
     # gunicorn, the Celery worker and beat: each in its own process group
     def start(self, name: str) -> None:
+        self.refuse_if_closed()
         commands = {
             "gunicorn": [
                 str(BIN / "gunicorn"), "tppo.wsgi:application",
@@ -286,6 +294,7 @@ class Stack:
         return victim.pid
 
     def close(self) -> None:
+        self.closed = True
         for name in ("beat", "worker", "gunicorn"):
             self.stop(name, signal.SIGTERM, timeout=20)
         self.redis_kill()
@@ -643,6 +652,14 @@ class PageClient(Client):
 
 
 def fault_loop(run: Run, stack: Stack, args) -> None:
+    try:
+        _fault_loop(run, stack, args)
+    except RuntimeError:
+        if not stack.closed:
+            raise  # else: interrupted; the stack is being stopped
+
+
+def _fault_loop(run: Run, stack: Stack, args) -> None:
     order = args.faults
     i = 0
     while order and not run.stop.wait(args.fault_every if i else args.fault_every / 2):
@@ -676,6 +693,14 @@ def fault_loop(run: Run, stack: Stack, args) -> None:
 
 
 def beat_stops(run: Run, stack: Stack, args) -> None:
+    try:
+        _beat_stops(run, stack, args)
+    except RuntimeError:
+        if not stack.closed:
+            raise  # else: interrupted; the stack is being stopped
+
+
+def _beat_stops(run: Run, stack: Stack, args) -> None:
     """Stop beat 7 s before a due minute of the catch-up task and start it 6 s after; then
     look for beat sending the missed task (it keeps its schedule file, so it catches up)."""
     first = True
@@ -989,6 +1014,8 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="tppo-chaos-"))
     stack = Stack(tmp, args)
     run_id = str(int(time.time()))
+    run: Run | None = None
+    helpers: list[threading.Thread] = []
     failed: list[str] = []
 
     def on_signal(signum, _frame):
@@ -1017,7 +1044,7 @@ def main(argv: list[str] | None = None) -> int:
         clients: list[Client] = [ApiClient(run, c, run_id) for c in setup["api"]]
         if not args.no_page_client:
             clients.append(PageClient(run, setup["page"], run_id))
-        helpers = [threading.Thread(target=fault_loop, args=(run, stack, args), daemon=True)]
+        helpers.append(threading.Thread(target=fault_loop, args=(run, stack, args), daemon=True))
         if not args.no_beat_stop:
             helpers.append(
                 threading.Thread(target=beat_stops, args=(run, stack, args), daemon=True)
@@ -1055,6 +1082,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"interrupted: {exc}")
         return 130
     finally:
+        # A fault under way (PostgreSQL or Redis down, beat stopped) ends before the stack is
+        # stopped; once closed, nothing can be started again.
+        stack.closed = True
+        if run is not None:
+            run.stop.set()
+            run.hard_stop.set()
+        for thread in helpers:
+            thread.join(timeout=30)
         stack.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
