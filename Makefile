@@ -69,6 +69,16 @@ LOADTEST_ARGS ?=
 loadtest: setup
 	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
 
+# A chaos run (not part of `make test`): its own PostgreSQL cluster and Redis in a temporary
+# directory, gunicorn, a Celery worker and beat; bounded load through the API and the pages
+# while workers are killed, PostgreSQL and Redis restarted and beat stopped across a due
+# time; then every acknowledged write, the month's summaries and the reminders reconciled.
+# See docs/chaos.md. Shorter: make chaos CHAOS_ARGS="--duration 60".
+.PHONY: chaos
+CHAOS_ARGS ?=
+chaos: setup
+	$(BIN)/python scripts/chaos.py $(CHAOS_ARGS)
+
 # Mutation testing of the access rule, the services, the identity hash and the suppression
 # module (mutmut; configured in pyproject.toml). Long: run it by hand, then
 # `$(BIN)/mutmut results` lists the survivors. MUTATE_ARGS narrows it, e.g. to one module:
