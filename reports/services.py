@@ -182,10 +182,34 @@ def _recipients(agency: Agency) -> list[str]:
     return sorted({u.email for u in agency.users.all() if u.is_active and u.email})
 
 
+def _reminder_mail(unit: Agency, period: date, to: list[str]) -> None:
+    with override(settings.LANGUAGE_CODE):
+        send_mail(
+            _("Pengingat: laporan bulanan %(p)s belum disampaikan") % {"p": format_period(period)},
+            _(
+                "Yth. %(unit)s,\n\nLaporan bulanan periode %(p)s belum kami terima "
+                "(batas waktu %(due)s). Mohon sampaikan laporan, atau laporan nihil "
+                "bila tidak ada kasus, melalui SI-TPPO Kalsel.\n\nSekretariat Gugus "
+                "Tugas PP-TPPO Provinsi Kalimantan Selatan"
+            )
+            % {
+                "unit": unit.name,
+                "p": format_period(period),
+                "due": due_date(period).strftime("%d-%m-%Y"),
+            },
+            settings.DEFAULT_FROM_EMAIL,
+            to,
+        )
+
+
 def returns_remind(*, period) -> int:
-    """Email every unit that has not filed its return for `period`, once: the reminder row
-    (unique per unit and month) is written in the same transaction as the sending, so a
-    rerun or a racing worker skips units already reminded. Returns how many were sent."""
+    """Email every unit that has not filed its return for `period`, at most once.
+
+    The reminder row (unique per unit and month) is committed *before* the mail goes: a
+    rerun, a retry or a racing worker skips units already reminded, and a commit lost after
+    the mail left can no longer send it twice. A mail the server refuses removes its row
+    again, so the next run (monthly_work_catch_up) tries that unit once more. Returns how
+    many were sent."""
     period = parse_period(period)
     units = (
         reporting_units()
@@ -202,30 +226,15 @@ def returns_remind(*, period) -> int:
             continue
         try:
             with transaction.atomic():
-                # The row is kept only if the mail went: a failed send is tried again on the
-                # next run (monthly_work_catch_up), a sent one never twice.
-                ReturnReminder.objects.create(agency=unit, period=period, recipients=len(to))
-                with override(settings.LANGUAGE_CODE):
-                    send_mail(
-                        _("Pengingat: laporan bulanan %(p)s belum disampaikan")
-                        % {"p": format_period(period)},
-                        _(
-                            "Yth. %(unit)s,\n\nLaporan bulanan periode %(p)s belum kami terima "
-                            "(batas waktu %(due)s). Mohon sampaikan laporan, atau laporan nihil "
-                            "bila tidak ada kasus, melalui SI-TPPO Kalsel.\n\nSekretariat Gugus "
-                            "Tugas PP-TPPO Provinsi Kalimantan Selatan"
-                        )
-                        % {
-                            "unit": unit.name,
-                            "p": format_period(period),
-                            "due": due_date(period).strftime("%d-%m-%Y"),
-                        },
-                        settings.DEFAULT_FROM_EMAIL,
-                        to,
-                    )
+                reminder = ReturnReminder.objects.create(
+                    agency=unit, period=period, recipients=len(to)
+                )
         except IntegrityError:
             continue  # another worker reminded this unit first
+        try:
+            _reminder_mail(unit, period, to)
         except OSError as exc:  # smtplib's errors and refused connections
+            ReturnReminder.objects.filter(pk=reminder.pk).delete()
             logger.warning(
                 "Return reminder to unit %s not sent (%s); it is tried again on the next run",
                 unit.pk,

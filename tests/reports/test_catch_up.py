@@ -105,3 +105,27 @@ def test_healthz_gives_the_build_its_grace_time(client, monkeypatch):
     monthly_work_catch_up(now=wita(2026, 11, 2, 9, 0))  # October's summaries exist
     monkeypatch.setattr("django.utils.timezone.now", lambda: wita(2026, 12, 1, 3, 0))
     assert client.get("/healthz").json()["status"] == "ok"  # November's build may still run
+
+
+def test_a_commit_lost_after_the_mail_left_never_sends_it_twice(settings, monkeypatch):
+    """Found by the chaos run: the row was written in the mail's transaction, so a commit
+    lost after sending rolled it back and the retry mailed the unit again."""
+    from django.db import OperationalError
+
+    from reports import services
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Agency.objects.filter(kind="UNIT_PPA").update(email="")
+    Agency.objects.filter(name="Unit PPA Polres Banjar").update(email="ppa.banjar@polri.example")
+    real = services._reminder_mail
+
+    def mail_then_lose_the_database(*args):
+        real(*args)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "_reminder_mail", mail_then_lose_the_database)
+    with pytest.raises(OperationalError):
+        services.returns_remind(period="2026-11")
+    monkeypatch.setattr(services, "_reminder_mail", real)
+    assert services.returns_remind(period="2026-11") == 0  # the retry of the task
+    assert len(mail.outbox) == 1
