@@ -6,8 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from core.forms import SubmissionKeyMixin
 
 from .codes import ServiceType, Sex, VictimStatus
+from .services import LIMITS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -42,7 +44,7 @@ class VictimFilterForm(forms.Form):
         return qs
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(SubmissionKeyMixin, forms.Form):
     """Refer a victim to a provider, or record a service the user's own agency gives."""
 
     case = forms.ModelChoiceField(label=_("Kasus"), queryset=None)
@@ -54,6 +56,7 @@ class ServiceForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan"),
         required=False,
+        max_length=LIMITS["note"],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Tanpa nama, NIK, alamat atau data pengenal korban."),
     )
