@@ -53,7 +53,6 @@ from .models import (
     StageEvent,
 )
 
-
 __all__ = ["StaleVersion"]  # the one version check (core.versions), raised by every update
 
 # The one set of limits of case data, for every door (pages, API, admin): the forms and the
@@ -250,7 +249,9 @@ def case_create(
     if errors:
         raise ValidationError(errors)
 
-    taken = Case.objects.filter(reporting_agency=case.reporting_agency, external_ref=case.external_ref)
+    taken = Case.objects.filter(
+        reporting_agency=case.reporting_agency, external_ref=case.external_ref
+    )
     if case.external_ref and taken.exists():
         raise ExternalRefTaken
     case.register_no = register_number(

@@ -28,7 +28,6 @@ from cases.codes import (
     Stage,
     Verdict,
 )
-from cases.services import LIMITS
 from cases.models import (
     Case,
     CaseAgency,
@@ -40,6 +39,7 @@ from cases.models import (
     Perpetrator,
     StageEvent,
 )
+from cases.services import LIMITS
 from core.api.base import (
     RowFields,
     StrictBooleanField,

@@ -27,9 +27,7 @@ class PeriodField(serializers.Field):
 class UnitReturnInput(serializers.Serializer):
     period = PeriodField(help_text="YYYY-MM")
     nil = StrictBooleanField(default=False)
-    note = StrictCharField(
-        required=False, allow_blank=True, default="", max_length=LIMITS["note"]
-    )
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=LIMITS["note"])
 
 
 class UnitReturnOutput(serializers.ModelSerializer):

@@ -14,8 +14,8 @@ from audit.services import export_record
 from core.api.base import REGENCY_CODE
 from core.api.errors import key_reused
 from core.api.idempotency import IDEMPOTENCY_KEY, create_once
-from core.idempotency import KeyReused
 from core.http import client_ip
+from core.idempotency import KeyReused
 from core.periods import parse_period
 from reports.exports import summary_rows
 from reports.models import MonthlySummary, UnitReturn

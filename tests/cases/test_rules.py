@@ -89,7 +89,8 @@ def test_a_sentence_only_with_a_conviction(unit_bjm):
     with pytest.raises(ValidationError) as exc:
         involvement_update(
             by=unit_bjm,
-            involvement=involvement, version=involvement.version,
+            involvement=involvement,
+            version=involvement.version,
             verdict="BEBAS",
             verdict_on=date(2026, 5, 1),
             sentence_months=24,
@@ -97,7 +98,8 @@ def test_a_sentence_only_with_a_conviction(unit_bjm):
     assert "sentence_months" in errors(exc)
     involvement_update(
         by=unit_bjm,
-        involvement=involvement, version=involvement.version,
+        involvement=involvement,
+        version=involvement.version,
         verdict="DIPIDANA",
         verdict_on=date(2026, 5, 1),
         sentence_months=48,
@@ -112,7 +114,8 @@ def test_restitution_paid_not_above_awarded(unit_bjm):
     with pytest.raises(ValidationError) as exc:
         involvement_update(
             by=unit_bjm,
-            involvement=involvement, version=involvement.version,
+            involvement=involvement,
+            version=involvement.version,
             verdict="DIPIDANA",
             verdict_on=date(2026, 5, 1),
             restitution_requested=50_000_000,

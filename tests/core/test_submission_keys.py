@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from cases.models import Case, Involvement, Perpetrator, StageEvent
-from cases.services import case_record_stage, case_create
+from cases.services import case_create, case_record_stage
 from core.idempotency import once
 from core.models import SubmissionKey
 from reports.models import UnitReturn
@@ -219,7 +219,9 @@ def test_api_keys_belong_to_their_user(unit_bjm):
     case = _at_p19(unit_bjm)
     colleague = UserFactory(role=unit_bjm.role, agency=unit_bjm.agency)
     body = {"stage": "P19", "occurred_on": "2026-03-06"}
-    mine = api_client(unit_bjm).post(_stage_url(case), body, format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    mine = api_client(unit_bjm).post(
+        _stage_url(case), body, format="json", HTTP_IDEMPOTENCY_KEY=KEY
+    )
     theirs = api_client(colleague).post(
         _stage_url(case), body, format="json", HTTP_IDEMPOTENCY_KEY=KEY
     )

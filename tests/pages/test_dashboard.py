@@ -70,7 +70,8 @@ def test_prosecutions_convictions_and_the_funnel(unit_bjm):
         case_record_stage(by=unit_bjm, case=case, stage=stage, occurred_on=today)
     involvement_update(
         by=unit_bjm,
-        involvement=Involvement.objects.get(), version=Involvement.objects.get().version,
+        involvement=Involvement.objects.get(),
+        version=Involvement.objects.get().version,
         verdict="DIPIDANA",
         verdict_on=today,
         sentence_months=36,

@@ -2,8 +2,8 @@
 with a case submission and read only through `identity_read` (logged)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema_field
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agencies.api.access import RoleRestrictedFieldsMixin
@@ -70,9 +70,7 @@ class VictimInputSerializer(serializers.Serializer):
     disability = StrictBooleanField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=VictimStatus.choices, required=False)
     identified_on = serializers.DateField(required=False, allow_null=True)
-    simfoni_id = StrictCharField(
-        required=False, allow_blank=True, max_length=LIMITS["simfoni_id"]
-    )
+    simfoni_id = StrictCharField(required=False, allow_blank=True, max_length=LIMITS["simfoni_id"])
     identity = IdentityInputSerializer(required=False, write_only=True)
 
 
