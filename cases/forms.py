@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Regency, User
 from agencies.scoping import may_move_case, regencies_for_new_case
-from core.forms import DATE, BootstrapMixin, PageFilterMixin
+from core.forms import DATE, BootstrapMixin, PageFilterMixin, SubmissionKeyMixin
 from victims.codes import Sex
 from victims.models import Victim
 
@@ -24,6 +24,7 @@ from .codes import (
 )
 from .filters import CaseFilter
 from .models import Case, Involvement, Perpetrator
+from .services import LIMITS
 
 CODE_LABELS = {
     "exploitation_types": _("Jenis eksploitasi"),
@@ -86,7 +87,7 @@ class CaseForm(BootstrapMixin, forms.ModelForm):
             "reported_on": DATE,
             "occurred_from": DATE,
             "occurred_to": DATE,
-            "summary": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 3, "maxlength": LIMITS["summary"]}),
             "destination_country": forms.TextInput(
                 attrs={"maxlength": 3, "size": 4, "autocapitalize": "characters"}
             ),
@@ -111,10 +112,10 @@ class CaseForm(BootstrapMixin, forms.ModelForm):
         pass  # the services validate (and name the fields they refuse)
 
     def service_data(self) -> dict:
-        return dict(self.cleaned_data)
+        return {k: v for k, v in self.cleaned_data.items() if k != "submission_key"}
 
 
-class CaseCreateForm(CaseForm):
+class CaseCreateForm(SubmissionKeyMixin, CaseForm):
     stage = forms.ChoiceField(
         label=_("Tahap awal"),
         choices=[(s, Stage(s).label) for s in INITIAL_STAGES],
@@ -180,7 +181,7 @@ class PerpetratorFieldsMixin(forms.Form):
     kind = forms.ChoiceField(
         label=_("Jenis pelaku"), choices=PerpetratorKind.choices, initial=PerpetratorKind.ORANG
     )
-    name = forms.CharField(label=_("Nama pelaku"), max_length=200, required=False)
+    name = forms.CharField(label=_("Nama pelaku"), max_length=LIMITS["name"], required=False)
     sex = forms.ChoiceField(
         label=_("Jenis kelamin"), choices=[("", "—"), *Sex.choices], required=False
     )
@@ -215,8 +216,32 @@ class PerpetratorInlineForm(BootstrapMixin, PerpetratorFieldsMixin):
         return data
 
 
-VictimFormSet = forms.formset_factory(VictimInlineForm, extra=1)
-PerpetratorFormSet = forms.formset_factory(PerpetratorInlineForm, extra=1)
+class VictimRows(forms.BaseFormSet):
+    """Victim rows, capped at the services' limit, which the message names."""
+
+    default_error_messages = {"too_many_forms": _("Paling banyak %(num)d korban per kasus.")}
+
+
+class PerpetratorRows(forms.BaseFormSet):
+    default_error_messages = {"too_many_forms": _("Paling banyak %(num)d pelaku per kasus.")}
+
+
+VictimFormSet = forms.formset_factory(
+    VictimInlineForm,
+    formset=VictimRows,
+    extra=1,
+    max_num=LIMITS["victims"],
+    absolute_max=LIMITS["victims"],
+    validate_max=True,
+)
+PerpetratorFormSet = forms.formset_factory(
+    PerpetratorInlineForm,
+    formset=PerpetratorRows,
+    extra=1,
+    max_num=LIMITS["perpetrators"],
+    absolute_max=LIMITS["perpetrators"],
+    validate_max=True,
+)
 
 
 def filled_forms(formset) -> list[forms.Form]:
@@ -243,10 +268,12 @@ def apply_service_errors(exc: ValidationError, form: forms.Form, nested: dict) -
             target.add_error(field if field in target.fields else None, message)
 
 
-class StageForm(BootstrapMixin, forms.Form):
+class StageForm(SubmissionKeyMixin, BootstrapMixin, forms.Form):
     stage = forms.ChoiceField(label=_("Tahap berikutnya"))
     occurred_on = forms.DateField(label=_("Tanggal"), widget=DATE)
-    document_no = forms.CharField(label=_("Nomor dokumen"), max_length=100, required=False)
+    document_no = forms.CharField(
+        label=_("Nomor dokumen"), max_length=LIMITS["document_no"], required=False
+    )
     note = forms.CharField(
         label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -267,7 +294,7 @@ class PerpetratorSearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=100)
 
 
-class PerpetratorLinkForm(BootstrapMixin, PerpetratorFieldsMixin):
+class PerpetratorLinkForm(SubmissionKeyMixin, BootstrapMixin, PerpetratorFieldsMixin):
     """Add a perpetrator to a case: one already recorded (found by a search sent by POST,
     so no name travels in a URL) or a new one."""
 
@@ -300,6 +327,7 @@ class VerdictForm(BootstrapMixin, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "code-list"}),
     )
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Involvement
@@ -319,6 +347,7 @@ class VerdictForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].initial = self.instance.roles
+        self.fields["version"].initial = self.instance.version
 
     def _post_clean(self):
         pass

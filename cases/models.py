@@ -421,6 +421,8 @@ class Involvement(models.Model):
     restitution_paid = models.PositiveBigIntegerField(
         _("restitusi dibayar (Rp)"), null=True, blank=True
     )
+    # Optimistic locking (core.versions): every write names the version it was based on.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

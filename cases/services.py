@@ -24,7 +24,9 @@ from agencies.scoping import (
     may_write,
 )
 from core.crypto import keyed_digest
+from core.limits import check_limits
 from core.sequences import next_number
+from core.versions import StaleVersion, locked_at_version, model_update
 from victims.codes import Sex, VictimStatus
 from victims.services import victim_create
 from victims.validators import case_event_date, check_date
@@ -51,13 +53,34 @@ from .models import (
     StageEvent,
 )
 
+__all__ = ["StaleVersion"]  # the one version check (core.versions), raised by every update
 
-class StaleVersion(Exception):
-    """The write was based on an older version of the case than the one stored."""
+# The one set of limits of case data, for every door (pages, API, admin): the forms and the
+# serializers take theirs from here. Text in characters, lists in items per case.
+LIMITS = {
+    "external_ref": 100,
+    "police_report_no": 100,
+    "summary": 20_000,
+    "simfoni_id": 50,
+    "document_no": 100,
+    "note": 5_000,
+    "reason": 5_000,
+    "articles": 300,
+    "name": 200,
+    "place": 200,
+    "victims": 200,
+    "perpetrators": 200,
+    "journey": 50,
+}
 
-    def __init__(self, current: int):
-        super().__init__(current)
-        self.current = current
+
+class ExternalRefTaken(ValidationError):
+    """The submitting agency already used this external reference for another case."""
+
+    def __init__(self):
+        super().__init__(
+            {"external_ref": _("Referensi ini sudah dipakai untuk kasus lain instansi Anda.")}
+        )
 
 
 class SubmissionConflict(Exception):
@@ -182,6 +205,18 @@ def case_create(
         }
     )
     victims, perpetrators, journey = list(victims), list(perpetrators), list(journey)
+    check_limits(
+        {
+            "external_ref": external_ref,
+            "police_report_no": police_report_no,
+            "summary": summary,
+            "simfoni_id": simfoni_id,
+            "victims": victims,
+            "perpetrators": perpetrators,
+            "journey": journey,
+        },
+        LIMITS,
+    )
     errors = _check_victim_means(victims, codes["means_of_control"])
 
     case = Case(
@@ -214,10 +249,21 @@ def case_create(
     if errors:
         raise ValidationError(errors)
 
+    taken = Case.objects.filter(
+        reporting_agency=case.reporting_agency, external_ref=case.external_ref
+    )
+    if case.external_ref and taken.exists():
+        raise ExternalRefTaken
     case.register_no = register_number(
         regency.pk, year, next_number(register_series(regency.pk, year))
     )
-    case.save()
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError as exc:  # the same reference committed meanwhile
+        if case.external_ref and taken.exists():
+            raise ExternalRefTaken from exc
+        raise
     _write_codes(case, codes)
     StageEvent.objects.create(
         case=case,
@@ -242,6 +288,7 @@ def case_create(
 
 
 def _add_journey(case: Case, data: dict, prefix: str) -> JourneyEvent:
+    check_limits({k: v for k, v in data.items() if k == "place"}, LIMITS, prefix=f"{prefix}.")
     event = JourneyEvent(case=case, **data)
     if event.kind not in JourneyKind.values:
         raise ValidationError({f"{prefix}.kind": _("Jenis peristiwa tidak dikenal.")})
@@ -280,7 +327,7 @@ def case_submit(*, by: User, fingerprint: str, **data) -> tuple[Case, bool]:
     try:
         with transaction.atomic():
             return case_create(by=by, submission_hash=fingerprint, **data), True
-    except IntegrityError:
+    except (IntegrityError, ExternalRefTaken):
         if (found := existing()) is None:
             raise
         return replay(found)
@@ -305,10 +352,7 @@ UPDATABLE = {
 
 
 def _lock(case: Case, version: int | None) -> Case:
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    if version is not None and int(version) != locked.version:
-        raise StaleVersion(locked.version)
-    return locked
+    return locked_at_version(Case, case.pk, version)
 
 
 # The one guard for writes of case data (agencies.scoping.case_for_write): 404 out of
@@ -325,6 +369,7 @@ def case_update(*, by: User, case: Case, version: int, **changes) -> Case:
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise ValidationError({k: _("Kolom ini tidak dapat diubah.") for k in sorted(unknown)})
+    check_limits(changes, LIMITS)
     if "regency" in changes and changes["regency"].pk != case.regency_id:
         if not may_move_case(by):
             raise ValidationError(
@@ -341,17 +386,18 @@ def case_update(*, by: User, case: Case, version: int, **changes) -> Case:
         raise ValidationError(
             {"external_ref": _("Nomor rujukan tidak dapat diubah setelah diisi.")}
         )
-    for key, value in changes.items():
-        setattr(case, key, value)
     if "destination_country" in changes:
-        case.destination_country = (case.destination_country or "").upper()
+        changes["destination_country"] = (changes["destination_country"] or "").upper()
     codes = _clean_codes(code_changes)
-    case.full_clean(validate_unique=False, validate_constraints=False)
-    case.version += 1
-    case.updated_by = by
     try:
         with transaction.atomic():
-            case.save()
+            model_update(
+                case,
+                changes,
+                allowed=UPDATABLE,
+                also={"updated_by": by},
+                clean={"validate_unique": False, "validate_constraints": False},
+            )
     except IntegrityError as exc:
         raise ValidationError(
             {"external_ref": _("Referensi ini sudah dipakai untuk kasus lain instansi Anda.")}
@@ -373,6 +419,7 @@ def case_record_stage(
 ) -> StageEvent:
     """Append a stage to the case timeline; the case's current stage follows the timeline."""
     _check_write(by, case)
+    check_limits({"document_no": document_no, "note": note, "reason": reason}, LIMITS)
     case = _lock(case, None)
     may_reopen = may_reopen_cases(by)
     allowed = allowed_next_stages(case.stage, may_reopen=may_reopen)
@@ -452,6 +499,7 @@ def perpetrator_create(
     """A new perpetrator; an unsaid sex is the unknown code."""
     if not may_write(by):
         raise PermissionDenied
+    check_limits({"name": name, "note": note}, LIMITS)
     perpetrator = Perpetrator(
         name=(name or "").strip(),
         kind=kind,
@@ -511,6 +559,7 @@ def involvement_create(
     unknown = set(data) - INVOLVEMENT_FIELDS
     if unknown:
         raise ValidationError({k: _("Kolom tidak dikenal.") for k in sorted(unknown)})
+    check_limits(data, LIMITS)
     if perpetrator is None:
         perpetrator = perpetrator_create(by=by, **person_fields)
     involvement = Involvement(case=case, perpetrator=perpetrator, **data)
@@ -524,17 +573,21 @@ def involvement_create(
 
 @transaction.atomic
 def involvement_update(
-    *, by: User, involvement: Involvement, roles: Iterable[str] | None = None, **changes
+    *,
+    by: User,
+    involvement: Involvement,
+    version: int,
+    roles: Iterable[str] | None = None,
+    **changes,
 ) -> Involvement:
+    """Change a defendant's outcome, refusing a write based on a stale version: a second
+    officer's save never erases a conviction recorded meanwhile."""
     _check_write(by, involvement.case)
-    unknown = set(changes) - INVOLVEMENT_FIELDS
-    if unknown:
-        raise ValidationError({k: _("Kolom ini tidak dapat diubah.") for k in sorted(unknown)})
-    involvement = Involvement.objects.select_for_update().get(pk=involvement.pk)
-    for key, value in changes.items():
-        setattr(involvement, key, value)
-    involvement.full_clean(validate_constraints=False)
-    involvement.save()
+    involvement = locked_at_version(Involvement, involvement.pk, version)
+    check_limits(changes, LIMITS)
+    model_update(
+        involvement, changes, allowed=INVOLVEMENT_FIELDS, clean={"validate_constraints": False}
+    )
     if roles is not None:
         _write_roles(involvement, roles)
     return involvement

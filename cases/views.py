@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from agencies.scoping import may_reopen_cases, may_see_records, may_write
 from core.http import client_ip
+from core.idempotency import once
+from core.versions import StaleVersion, stale_message
 
 from . import exports, selectors, services
 from .codes import allowed_next_stages
@@ -142,11 +144,17 @@ def case_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and victims.is_valid() and perpetrators.is_valid():
             victim_forms, perpetrator_forms = filled_forms(victims), filled_forms(perpetrators)
             try:
-                case = services.case_create(
-                    by=request.user,
-                    victims=[f.service_data() for f in victim_forms],
-                    perpetrators=[f.person_data() for f in perpetrator_forms],
-                    **form.service_data(),
+                # A resend of this form (double click, back button) gets the case its first
+                # sending recorded: the same redirect and message, no second case.
+                case, _created = once(
+                    user=request.user,
+                    key=form.one_time_key(),
+                    create=lambda: services.case_create(
+                        by=request.user,
+                        victims=[f.service_data() for f in victim_forms],
+                        perpetrators=[f.person_data() for f in perpetrator_forms],
+                        **form.service_data(),
+                    ),
                 )
             except ValidationError as exc:
                 apply_service_errors(
@@ -211,8 +219,13 @@ def case_stage(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if data is not None:
         if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
             try:
-                services.case_record_stage(by=request.user, case=case, **form.cleaned_data)
+                once(
+                    user=request.user,
+                    key=form.one_time_key(),
+                    create=lambda: services.case_record_stage(by=request.user, case=case, **data),
+                )
             except ValidationError as exc:
                 apply_service_errors(exc, form, {})
             else:
@@ -253,8 +266,12 @@ def involvement_add(request: HttpRequest, pk: int) -> HttpResponse:
             if existing:
                 person = {"roles": person["roles"], "legal_status": person["legal_status"]}
             try:
-                services.involvement_create(
-                    by=request.user, case=case, perpetrator=existing, **person
+                once(
+                    user=request.user,
+                    key=form.one_time_key(),
+                    create=lambda: services.involvement_create(
+                        by=request.user, case=case, perpetrator=existing, **person
+                    ),
                 )
             except ValidationError as exc:
                 apply_service_errors(exc, form, {})
@@ -285,16 +302,25 @@ def involvement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             changes = dict(form.cleaned_data)
             roles = changes.pop("roles")
+            version = changes.pop("version")
             try:
                 services.involvement_update(
-                    by=request.user, involvement=involvement, roles=roles, **changes
+                    by=request.user,
+                    involvement=involvement,
+                    version=version,
+                    roles=roles,
+                    **changes,
                 )
+            except StaleVersion as exc:
+                # What the user typed stays in the form; nothing was saved.
+                form.add_error(None, stale_message(exc))
+                status = 409
             except ValidationError as exc:
                 apply_service_errors(exc, form, {})
             else:
                 messages.success(request, _("Putusan dan status pelaku tersimpan."))
                 return redirect("cases:detail", pk=involvement.case_id)
-        status = 400
+        status = status if status != 200 else 400
     return render(
         request,
         "cases/verdict_form.html",

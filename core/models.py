@@ -1,5 +1,8 @@
-"""Models every app shares: the numbering counter and the append-only base of audit rows."""
+"""Models every app shares: the numbering counter, the append-only base of audit rows and
+the one-time submission keys."""
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 
@@ -47,3 +50,27 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError(APPEND_ONLY)
+
+
+class SubmissionKey(models.Model):
+    """A one-time key under which a user created one record: a form's hidden submission
+    key or an API `Idempotency-Key`. Written in the same transaction as the record, so a
+    resend finds the record the first submission made instead of making another; the
+    unique (user, key) decides races. `fingerprint` (API only) tells a retry of the same
+    request from a different request reusing the key."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    scope = models.CharField(max_length=100, default="", blank=True)
+    fingerprint = models.CharField(max_length=64, default="", blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submission_key_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id}"

@@ -1,8 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import SubmissionKeyMixin
 
-class UnitReturnForm(forms.Form):
+from .services import LIMITS
+
+
+class UnitReturnForm(SubmissionKeyMixin, forms.Form):
     period = forms.CharField(
         label=_("Periode (YYYY-MM)"),
         max_length=7,
@@ -16,7 +20,7 @@ class UnitReturnForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan"),
         required=False,
-        max_length=2000,
+        max_length=LIMITS["note"],
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
         help_text=_("Tanpa nama, NIK, alamat atau data pengenal korban."),
     )

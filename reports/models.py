@@ -46,6 +46,8 @@ class UnitReturn(models.Model):
     )
     filed_at = models.DateTimeField(_("disampaikan pada"))
     late = models.BooleanField(_("terlambat"), default=False)
+    # Optimistic locking (core.versions): every write names the version it was based on.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = UnitReturnQuerySet.as_manager()
 

@@ -16,6 +16,7 @@ from django.utils.translation import override
 
 from agencies.models import Agency, Regency, User
 from agencies.scoping import may_write
+from core.limits import check_limits
 from core.periods import (
     due_date,
     format_period,
@@ -32,6 +33,9 @@ from .selectors import reporting_units
 from .suppression import publish
 
 logger = logging.getLogger(__name__)
+
+# The limits of a return for every door; the form and the serializer read them from here.
+LIMITS = {"note": 2000}
 
 
 # --- Unit returns ----------------------------------------------------------------------
@@ -54,8 +58,7 @@ def unit_return_file(*, by: User, period, nil: bool = False, note: str = "") -> 
             {"period": _("Laporan tidak dapat disampaikan untuk bulan mendatang.")}
         )
     note = (note or "").strip()
-    if len(note) > 2000:
-        raise ValidationError({"note": _("Catatan terlalu panjang (paling banyak 2000 karakter).")})
+    check_limits({"note": note}, LIMITS)
     duplicate = ValidationError(
         {
             "period": ValidationError(

@@ -13,6 +13,7 @@ from agencies.scoping import may_see_records, role_of
 from audit.models import ExportChannel, ExportKind
 from audit.services import export_record
 from core.http import client_ip
+from core.idempotency import once
 from core.periods import format_period, month_start, parse_period, previous_month
 
 from .exports import filename, summary_csv, summary_pdf, summary_rows, summary_xlsx
@@ -115,8 +116,13 @@ def return_list(request):
             raise PermissionDenied
         form = UnitReturnForm(request.POST)
         if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
             try:
-                filed = unit_return_file(by=user, **form.cleaned_data)
+                filed, _created = once(
+                    user=user,
+                    key=form.one_time_key(),
+                    create=lambda: unit_return_file(by=user, **data),
+                )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)

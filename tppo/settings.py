@@ -116,6 +116,11 @@ TEMPLATES = [
     },
 ]
 
+# A case form carries up to 200 victims and 200 perpetrators (cases.services.LIMITS), some
+# fifteen fields each: Django's default of 1,000 fields refused a large case (and one of
+# 1,000 victims) with a bare 400 before the form could name the limit.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'tppo.sqlite3'}")
 }

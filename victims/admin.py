@@ -8,6 +8,7 @@ from simple_history.models import to_historic
 from agencies.admin import CaseDataAdmin
 from agencies.scoping import may_see_identities
 from core.http import client_ip
+from core.versions import StaleVersion
 
 from .models import Consent, Victim, VictimService
 from .services import identity_read, victim_update
@@ -44,19 +45,20 @@ class ConsentInline(admin.TabularInline):
 
 
 class VictimAdminForm(forms.ModelForm):
-    """The victim as the admin saw it when the page was opened (its last change), so a save
-    based on an older state is refused, not merged over someone else's change."""
+    """The version of the victim the admin saw when the page was opened travels with the
+    form, so a save based on an older version is refused (core.versions), not merged over
+    someone else's change."""
 
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["seen"].initial = self.instance.updated_at.isoformat()
+            self.fields["seen"].initial = self.instance.version
 
     def clean(self):
         data = super().clean()
-        if self.instance.pk and data.get("seen") != self.instance.updated_at.isoformat():
+        if self.instance.pk and data.get("seen") != self.instance.version:
             raise ValidationError(STALE)
         return data
 
@@ -136,7 +138,9 @@ class VictimAdmin(CaseDataAdmin):
     def save_model(self, request, obj, form, change):
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "seen"}
         try:
-            victim_update(by=request.user, victim=obj, **changes)
+            victim_update(by=request.user, victim=obj, version=form.cleaned_data["seen"], **changes)
+        except StaleVersion:
+            self.refuse(request, obj, STALE)
         except ValidationError as exc:
             self.refuse(request, obj, "; ".join(exc.messages))
         except PermissionDenied:

@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from core.forms import DATE, BootstrapMixin, PageFilterMixin
+from core.forms import DATE, BootstrapMixin, PageFilterMixin, SubmissionKeyMixin
 
 from .codes import ServiceType
 from .filters import VictimFilter
+from .services import LIMITS
 
 
 class VictimPageFilter(PageFilterMixin, VictimFilter):
@@ -19,7 +20,7 @@ class VictimPageFilter(PageFilterMixin, VictimFilter):
     PAGE_FIELDS = ("code", "sex", "status")
 
 
-class ServiceForm(BootstrapMixin, forms.Form):
+class ServiceForm(SubmissionKeyMixin, BootstrapMixin, forms.Form):
     """Refer a victim to a provider, or record a service the user's own agency gives."""
 
     case = forms.ModelChoiceField(label=_("Kasus"), queryset=None)
@@ -31,6 +32,7 @@ class ServiceForm(BootstrapMixin, forms.Form):
     note = forms.CharField(
         label=_("Catatan"),
         required=False,
+        max_length=LIMITS["note"],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Tanpa nama, NIK, alamat atau data pengenal korban."),
     )

@@ -99,6 +99,8 @@ class Victim(models.Model):
         _("tanggal identifikasi"), null=True, blank=True, validators=[case_event_date]
     )
     simfoni_id = models.CharField(_("nomor SIMFONI-PPA"), max_length=50, blank=True)
+    # Optimistic locking (core.versions): every write names the version it was based on.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -236,6 +238,8 @@ class VictimService(models.Model):
     )
     rejection_reason = models.TextField(_("alasan penolakan"), blank=True)
     note = models.TextField(_("catatan"), blank=True)
+    # Optimistic locking (core.versions): every write names the version it was based on.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -294,6 +298,8 @@ class Consent(models.Model):
         _("tanggal dicabut"), null=True, blank=True, validators=[case_event_date]
     )
     note = models.TextField(_("catatan"), blank=True)
+    # Optimistic locking (core.versions): every write names the version it was based on.
+    version = models.PositiveIntegerField(default=1, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

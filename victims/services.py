@@ -25,7 +25,9 @@ from agencies.scoping import (
 )
 from audit.services import erasure_record, identity_access_record
 from core.crypto import EncryptedTextField, nik_hash, readable
+from core.limits import check_limits
 from core.sequences import next_number
+from core.versions import locked_at_version, model_update
 
 from .codes import DuplicateReason, ServiceStatus, ServiceType, Sex
 from .models import Consent, DuplicateCandidate, Victim, VictimIdentity, VictimService
@@ -39,6 +41,21 @@ NIK_PATTERN = re.compile(r"[0-9]{16}")
 NIK_SEPARATORS = re.compile(r"[\s.\-\u2010-\u2015\u2212]")
 NIK_RAW_MAX = 32
 ERASURE_REFERENCE_MAX = 100
+# The limits of victim data for every door; forms and serializers read them from here.
+LIMITS = {"note": 5_000, "occupation": 100, "simfoni_id": 50}
+VICTIM_UPDATABLE = {
+    "sex",
+    "age_at_identification",
+    "age_at_exploitation",
+    "nationality",
+    "home_regency",
+    "education",
+    "occupation",
+    "disability",
+    "status",
+    "identified_on",
+    "simfoni_id",
+}
 
 
 def nik_normalise(raw: str) -> str:
@@ -250,27 +267,12 @@ def _victim_insert(
 
 
 @transaction.atomic
-def victim_update(*, by: User, victim: Victim, **fields) -> Victim:
+def victim_update(*, by: User, victim: Victim, version: int, **fields) -> Victim:
+    """Change a victim's statistics fields, refusing a write based on a stale version."""
     assert_may_write_victim(by, victim)
-    allowed = {
-        "sex",
-        "age_at_identification",
-        "age_at_exploitation",
-        "nationality",
-        "home_regency",
-        "education",
-        "occupation",
-        "disability",
-        "status",
-        "identified_on",
-        "simfoni_id",
-    }
-    for key, value in fields.items():
-        if key not in allowed:
-            raise ValidationError({key: _("Kolom ini tidak dapat diubah.")})
-        setattr(victim, key, value)
-    victim.full_clean()
-    victim.save()
+    victim = locked_at_version(Victim, victim.pk, version)
+    check_limits(fields, LIMITS)
+    model_update(victim, fields, allowed=VICTIM_UPDATABLE)
     return victim
 
 
@@ -433,6 +435,7 @@ def service_create(
     provider see the referred victim and this service while it is live (the access rule,
     agencies/scoping.py); it does not make the provider a handler of the whole case."""
     assert_may_write(by, case)
+    check_limits({"note": note}, LIMITS)
     if not case.victim_links.filter(victim=victim).exists():
         raise ValidationError({"victim": _("Korban ini tidak tercatat dalam kasus tersebut.")})
     if type not in ServiceType.values:
@@ -465,7 +468,13 @@ def service_create(
 
 @transaction.atomic
 def service_transition(
-    *, by: User, service: VictimService, status: str, on: date | None = None, reason: str = ""
+    *,
+    by: User,
+    service: VictimService,
+    status: str,
+    on: date | None = None,
+    reason: str = "",
+    version: int | None = None,
 ) -> VictimService:
     """Accept, reject, start, complete or cancel a service. Only the provider (or the
     province) answers a referral; the referrer may cancel it. 404 for a service the user
@@ -475,6 +484,8 @@ def service_transition(
         raise Http404
     if not may_change_service(by, service, cancel=status == ServiceStatus.DIBATALKAN):
         raise PermissionDenied
+    service = locked_at_version(VictimService, service.pk, version)  # locked above already
+    check_limits({"reason": reason}, {"reason": LIMITS["note"]})
     if status not in TRANSITIONS.get(service.status, set()):
         raise ValidationError(
             {
@@ -500,6 +511,7 @@ def service_transition(
     if reason and status != ServiceStatus.DITOLAK:
         service.note = f"{service.note}\n{reason}".strip()
     service.full_clean()
+    service.version += 1
     service.save()
     return service
 
@@ -516,6 +528,7 @@ def consent_record(
     note: str = "",
 ) -> Consent:
     assert_may_write_victim(by, victim)
+    check_limits({"note": note}, LIMITS)
     consent = Consent(
         victim=victim,
         basis=basis,
@@ -531,10 +544,10 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, by: User, consent: Consent, withdrawn_on: date) -> Consent:
+def consent_withdraw(
+    *, by: User, consent: Consent, withdrawn_on: date, version: int | None = None
+) -> Consent:
     assert_may_write_victim(by, consent.victim)
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    consent.withdrawn_on = withdrawn_on
-    consent.full_clean()
-    consent.save(update_fields=["withdrawn_on"])
+    consent = locked_at_version(Consent, consent.pk, version)
+    model_update(consent, {"withdrawn_on": withdrawn_on}, allowed={"withdrawn_on"})
     return consent

@@ -23,6 +23,7 @@ from agencies.scoping import (
 )
 from audit.models import IdentityAccess
 from core.http import client_ip
+from core.idempotency import once
 
 from . import services
 from .codes import ServiceStatus
@@ -170,8 +171,14 @@ def service_create(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if data is not None:
         if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
             try:
-                services.service_create(by=request.user, victim=victim, **form.cleaned_data)
+                # A resend of the form makes no second referral (core.idempotency).
+                once(
+                    user=request.user,
+                    key=form.one_time_key(),
+                    create=lambda: services.service_create(by=request.user, victim=victim, **data),
+                )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     for e in errors:

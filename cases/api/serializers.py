@@ -39,6 +39,7 @@ from cases.models import (
     Perpetrator,
     StageEvent,
 )
+from cases.services import LIMITS
 from core.api.base import (
     RowFields,
     StrictBooleanField,
@@ -75,19 +76,21 @@ class CaseFieldsMixin(serializers.Serializer):
     external_ref = StrictCharField(
         required=False,
         allow_blank=True,
-        max_length=100,
+        max_length=LIMITS["external_ref"],
         help_text=_(
             "Nomor rujukan sistem instansi Anda; unik per instansi. Kirim ulang "
             "dengan nilai yang sama aman: tidak membuat kasus kedua."
         ),
     )
-    police_report_no = StrictCharField(required=False, allow_blank=True, max_length=100)
+    police_report_no = StrictCharField(
+        required=False, allow_blank=True, max_length=LIMITS["police_report_no"]
+    )
     occurred_from = serializers.DateField(required=False, allow_null=True)
     occurred_to = serializers.DateField(required=False, allow_null=True)
     summary = StrictCharField(
         required=False,
         allow_blank=True,
-        max_length=20000,
+        max_length=LIMITS["summary"],
         help_text=_("Tanpa nama, NIK, alamat atau data pengenal korban."),
     )
     labour_sector = serializers.ChoiceField(
@@ -102,7 +105,7 @@ class CaseFieldsMixin(serializers.Serializer):
     )
     complicity = StrictBooleanField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
-    simfoni_id = StrictCharField(required=False, allow_blank=True, max_length=50)
+    simfoni_id = StrictCharField(required=False, allow_blank=True, max_length=LIMITS["simfoni_id"])
 
     def validate_destination_country(self, value):
         return value or ""
@@ -114,7 +117,7 @@ class JourneyInputSerializer(serializers.Serializer):
         slug_field="code", queryset=Regency.objects.all(), required=False, allow_null=True
     )
     country = StrictRegexField(ISO3, required=False)
-    place = StrictCharField(required=False, allow_blank=True, max_length=200)
+    place = StrictCharField(required=False, allow_blank=True, max_length=LIMITS["place"])
     occurred_on = serializers.DateField(required=False, allow_null=True)
 
 
@@ -126,7 +129,7 @@ class InvolvementFieldsMixin(serializers.Serializer):
         required=False, allow_null=True, min_value=0, max_value=1200
     )
     fine = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_RUPIAH)
-    articles = StrictCharField(required=False, allow_blank=True, max_length=300)
+    articles = StrictCharField(required=False, allow_blank=True, max_length=LIMITS["articles"])
     restitution_requested = StrictIntegerField(
         required=False, allow_null=True, min_value=0, max_value=MAX_RUPIAH
     )
@@ -155,7 +158,7 @@ class PerpetratorInputSerializer(InvolvementFieldsMixin):
 
     perpetrator = VisiblePerpetratorField(required=False)
     kind = serializers.ChoiceField(choices=PerpetratorKind.choices, required=False)
-    name = StrictCharField(required=False, allow_blank=True, max_length=200)
+    name = StrictCharField(required=False, allow_blank=True, max_length=LIMITS["name"])
     sex = serializers.ChoiceField(
         choices=Sex.choices,
         required=False,
@@ -164,7 +167,7 @@ class PerpetratorInputSerializer(InvolvementFieldsMixin):
     )
     nationality = StrictRegexField(ISO3, required=False)
     birth_year = StrictIntegerField(required=False, allow_null=True, min_value=1900, max_value=2100)
-    note = StrictCharField(required=False, allow_blank=True, max_length=5000)
+    note = StrictCharField(required=False, allow_blank=True, max_length=LIMITS["note"])
     roles = serializers.ListField(
         child=serializers.ChoiceField(choices=PerpetratorRole.choices),
         required=False,
@@ -190,7 +193,7 @@ class CaseCreateSerializer(CodeListsMixin, CaseFieldsMixin):
     nothing. `reporting_agency` is the token's agency."""
 
     external_ref = StrictCharField(
-        max_length=100,
+        max_length=LIMITS["external_ref"],
         help_text=_(
             "Wajib: nomor rujukan sistem instansi Anda, unik per instansi, tidak berubah setelah "
             "diisi. Kirim ulang dengan nilai yang sama aman: tidak membuat kasus kedua."
@@ -201,9 +204,11 @@ class CaseCreateSerializer(CodeListsMixin, CaseFieldsMixin):
     stage = serializers.ChoiceField(
         choices=[(s, Stage(s).label) for s in INITIAL_STAGES], required=False
     )
-    journey = JourneyInputSerializer(many=True, required=False, max_length=50)
-    victims = VictimInputSerializer(many=True, required=False, max_length=200)
-    perpetrators = PerpetratorInputSerializer(many=True, required=False, max_length=200)
+    journey = JourneyInputSerializer(many=True, required=False, max_length=LIMITS["journey"])
+    victims = VictimInputSerializer(many=True, required=False, max_length=LIMITS["victims"])
+    perpetrators = PerpetratorInputSerializer(
+        many=True, required=False, max_length=LIMITS["perpetrators"]
+    )
 
 
 # Fields a PATCH may not carry, with where to change them instead.
@@ -249,12 +254,14 @@ class CaseUpdateSerializer(CodeListsMixin, CaseFieldsMixin):
 class StageInputSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
     occurred_on = serializers.DateField()
-    document_no = StrictCharField(required=False, allow_blank=True, max_length=100)
-    note = StrictCharField(required=False, allow_blank=True, max_length=5000)
+    document_no = StrictCharField(
+        required=False, allow_blank=True, max_length=LIMITS["document_no"]
+    )
+    note = StrictCharField(required=False, allow_blank=True, max_length=LIMITS["note"])
     reason = StrictCharField(
         required=False,
         allow_blank=True,
-        max_length=5000,
+        max_length=LIMITS["reason"],
         help_text=_("Wajib saat membuka kembali kasus yang dihentikan."),
     )
 

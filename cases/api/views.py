@@ -21,7 +21,14 @@ from cases.services import (
     case_update,
     submission_fingerprint,
 )
-from core.api.errors import Conflict, PreconditionFailed, PreconditionRequired, service_errors
+from core.api.errors import (
+    Conflict,
+    PreconditionFailed,
+    PreconditionRequired,
+    service_errors,
+    stale_version,
+)
+from core.api.idempotency import IDEMPOTENCY_KEY, create_once
 from victims.api.serializers import VICTIM_RENAMES
 
 from .filters import CaseApiFilter, PerpetratorFilter
@@ -69,7 +76,11 @@ class CaseViewSet(
 
     serializer_class = CaseSerializer
     filterset_class = CaseApiFilter
-    extra_error_statuses = {"create": (409,), "partial_update": (409, 412, 428)}
+    extra_error_statuses = {
+        "create": (409,),
+        "partial_update": (409, 412, 428),
+        "stages": (409,),
+    }
 
     def get_queryset(self):
         # The serializer reads the cases' relations itself, one query each per page.
@@ -150,32 +161,30 @@ class CaseViewSet(
                 case = case_update(by=request.user, case=case, version=version, **changes)
             except StaleVersion as exc:
                 stale = PreconditionFailed if header_version is not None else Conflict
-                raise stale(
-                    _(
-                        "Kasus telah diubah orang lain (versi terkini %(v)d). Baca ulang, lalu "
-                        "kirim perubahan berdasarkan versi terkini."
-                    )
-                    % {"v": exc.current},
-                    code="stale_version",
-                    current_version=exc.current,
-                ) from exc
+                raise stale_version(exc, stale) from exc
         return self.respond(case)
 
-    @extend_schema(request=StageInputSerializer, responses={201: RecordedStageSerializer})
+    @extend_schema(
+        request=StageInputSerializer,
+        responses={201: RecordedStageSerializer, 200: RecordedStageSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+    )
     @action(detail=True, methods=["post"])
     def stages(self, request, *args, **kwargs):
         """Append a stage to the case's timeline. An impossible transition is a 400 that
-        names the stages that may follow."""
+        names the stages that may follow. A stage may legitimately be recorded twice (a
+        second P-19): send an Idempotency-Key to retry safely (200 with the stage recorded
+        the first time)."""
         case = self.get_object()
         payload = StageInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         with service_errors():
-            event = case_record_stage(by=request.user, case=case, **payload.validated_data)
-        return Response(
-            RecordedStageSerializer(event).data,
-            status=status.HTTP_201_CREATED,
-            headers=etag(event.case),
-        )
+            event, code = create_once(
+                request,
+                lambda: case_record_stage(by=request.user, case=case, **payload.validated_data),
+            )
+        case = Case.objects.get(pk=event.case_id)
+        return Response(RecordedStageSerializer(event).data, status=code, headers=etag(case))
 
 
 class PerpetratorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):

@@ -34,6 +34,9 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from core.idempotency import KeyReused
+from core.versions import StaleVersion
+
 logger = logging.getLogger("core.api.errors")
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
@@ -237,14 +240,42 @@ def validation_error(exc: DjangoValidationError, renames: dict[str, str] | None 
     return exceptions.ValidationError(flat)
 
 
+def stale_version(exc: StaleVersion, cls: type[Conflict] | None = None) -> Conflict:
+    """The API's answer to a write based on an old version (409, or 412 for If-Match)."""
+    return (cls or Conflict)(
+        _(
+            "Data telah diubah orang lain (versi terkini %(v)d). Baca ulang, lalu kirim "
+            "perubahan berdasarkan versi terkini."
+        )
+        % {"v": exc.current},
+        code="stale_version",
+        current_version=exc.current,
+    )
+
+
+def key_reused() -> Conflict:
+    return Conflict(
+        _(
+            "Idempotency-Key ini sudah Anda pakai untuk permintaan lain (alamat atau isi "
+            "berbeda). Pakai kunci baru untuk permintaan baru."
+        ),
+        code="idempotency_key_reused",
+    )
+
+
 @contextmanager
 def service_errors(renames: dict[str, str] | None = None) -> Iterator[None]:
-    """Run a service call; its ValidationError becomes the API's 400 (PermissionDenied and
+    """Run a service call; its ValidationError becomes the API's 400, a stale version a
+    409 with `current_version`, a reused Idempotency-Key a 409 (PermissionDenied and
     Http404 are answered by the exception handler as 403 and 404)."""
     try:
         yield
+    except KeyReused as exc:  # a ValidationError for the pages, a 409 here
+        raise key_reused() from exc
     except DjangoValidationError as exc:
         raise validation_error(exc, renames) from exc
+    except StaleVersion as exc:
+        raise stale_version(exc) from exc
 
 
 def retry_after(exc: exceptions.Throttled) -> int:

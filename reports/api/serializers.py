@@ -5,6 +5,7 @@ from rest_framework import serializers
 from core.api.base import StrictBooleanField, StrictCharField
 from core.periods import PERIOD_PATTERN
 from reports.models import MonthlySummary, UnitReturn
+from reports.services import LIMITS
 
 # What core.periods.parse_period accepts: a month from the year 2000 on.
 PERIOD_SCHEMA_PATTERN = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"
@@ -26,7 +27,7 @@ class PeriodField(serializers.Field):
 class UnitReturnInput(serializers.Serializer):
     period = PeriodField(help_text="YYYY-MM")
     nil = StrictBooleanField(default=False)
-    note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=LIMITS["note"])
 
 
 class UnitReturnOutput(serializers.ModelSerializer):

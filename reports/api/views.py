@@ -6,8 +6,10 @@ from rest_framework.response import Response
 from agencies.api.access import ApiViewSet
 from audit.models import ExportChannel, ExportFormat, ExportKind
 from audit.services import export_record
-from core.api.errors import validation_error
+from core.api.errors import key_reused, validation_error
+from core.api.idempotency import IDEMPOTENCY_KEY, create_once
 from core.http import client_ip
+from core.idempotency import KeyReused
 from reports.exports import summary_rows
 from reports.filters import MonthlySummaryFilter, UnitReturnFilter
 from reports.models import MonthlySummary, UnitReturn
@@ -40,14 +42,22 @@ class UnitReturnViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ApiViewS
     def get_queryset(self):
         return UnitReturn.objects.visible_to(self.request.user).order_by("-period", "agency_id")
 
-    @extend_schema(request=UnitReturnInput, responses={201: UnitReturnOutput})
+    @extend_schema(
+        request=UnitReturnInput,
+        responses={201: UnitReturnOutput, 200: UnitReturnOutput},
+        parameters=[IDEMPOTENCY_KEY],
+    )
     def create(self, request, *args, **kwargs):
         if not may_file_returns(request.user):
             raise exceptions.PermissionDenied()
         data = UnitReturnInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            filed = unit_return_file(by=request.user, **data.validated_data)
+            filed, code = create_once(
+                request, lambda: unit_return_file(by=request.user, **data.validated_data)
+            )
+        except KeyReused as exc:  # before ValidationError, which it is too
+            raise key_reused() from exc
         except ValidationError as exc:
             if getattr(exc, "error_dict", None) and any(
                 e.code == "duplicate" for e in exc.error_dict.get("period", [])
@@ -56,7 +66,7 @@ class UnitReturnViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ApiViewS
             raise validation_error(exc) from exc
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied() from exc
-        return Response(UnitReturnOutput(filed).data, status=status.HTTP_201_CREATED)
+        return Response(UnitReturnOutput(filed).data, status=code)
 
 
 @extend_schema(tags=["summaries"])

@@ -321,13 +321,20 @@ def test_perpetrators_updated_since_ignores_changes_in_cases_the_caller_cannot_s
     Perpetrator.objects.update(updated_at=old)
     Involvement.objects.update(updated_at=old)
     since = {"updated_since": "2026-02-01T00:00:00+08:00"}
-    involvement_update(by=outsider, involvement=elsewhere, legal_status="TERDAKWA")
+    involvement_update(
+        by=outsider, involvement=elsewhere, version=elsewhere.version, legal_status="TERDAKWA"
+    )
     mine = api_client(unit_bjm).get("/api/v1/perpetrators/", since).json()
     assert mine["count"] == 0 and mine["results"] == []
     theirs = api_client(outsider).get("/api/v1/perpetrators/", since).json()
     assert [row["id"] for row in theirs["results"]] == [person.pk]
     # A change in the caller's own case still shows.
-    involvement_update(by=unit_bjm, involvement=bjm.involvements.get(), legal_status="TERDAKWA")
+    involvement_update(
+        by=unit_bjm,
+        involvement=bjm.involvements.get(),
+        version=bjm.involvements.get().version,
+        legal_status="TERDAKWA",
+    )
     mine = api_client(unit_bjm).get("/api/v1/perpetrators/", since).json()
     assert [row["id"] for row in mine["results"]] == [person.pk]
 

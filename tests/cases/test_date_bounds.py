@@ -100,7 +100,11 @@ def test_a_verdict_dated_before_2007_is_refused_by_the_service(unit_bjm):
     involvement = case.involvements.get()
     with pytest.raises(ValidationError) as exc:
         involvement_update(
-            by=unit_bjm, involvement=involvement, verdict="DIPIDANA", verdict_on=date(1, 1, 1)
+            by=unit_bjm,
+            involvement=involvement,
+            version=involvement.version,
+            verdict="DIPIDANA",
+            verdict_on=date(1, 1, 1),
         )
     assert LAW in exc.value.message_dict["verdict_on"][0]
     assert Involvement.objects.get().verdict == ""

@@ -90,6 +90,7 @@ def test_a_sentence_only_with_a_conviction(unit_bjm):
         involvement_update(
             by=unit_bjm,
             involvement=involvement,
+            version=involvement.version,
             verdict="BEBAS",
             verdict_on=date(2026, 5, 1),
             sentence_months=24,
@@ -98,6 +99,7 @@ def test_a_sentence_only_with_a_conviction(unit_bjm):
     involvement_update(
         by=unit_bjm,
         involvement=involvement,
+        version=involvement.version,
         verdict="DIPIDANA",
         verdict_on=date(2026, 5, 1),
         sentence_months=48,
@@ -113,6 +115,7 @@ def test_restitution_paid_not_above_awarded(unit_bjm):
         involvement_update(
             by=unit_bjm,
             involvement=involvement,
+            version=involvement.version,
             verdict="DIPIDANA",
             verdict_on=date(2026, 5, 1),
             restitution_requested=50_000_000,

@@ -386,6 +386,7 @@ def test_record_a_verdict_and_refuse_an_inconsistent_one(unit_bjm):
             "verdict": "BEBAS",
             "verdict_on": "2026-11-01",
             "sentence_months": "24",
+            "version": "1",
         },
     )
     assert bad.status_code == 400
@@ -399,6 +400,7 @@ def test_record_a_verdict_and_refuse_an_inconsistent_one(unit_bjm):
             "sentence_months": "48",
             "fine": "120000000",
             "roles": ["PEREKRUT"],
+            "version": "1",
         },
     )
     assert good.status_code == 302

@@ -71,6 +71,7 @@ def test_prosecutions_convictions_and_the_funnel(unit_bjm):
     involvement_update(
         by=unit_bjm,
         involvement=Involvement.objects.get(),
+        version=Involvement.objects.get().version,
         verdict="DIPIDANA",
         verdict_on=today,
         sentence_months=36,

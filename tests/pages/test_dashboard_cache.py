@@ -104,7 +104,9 @@ def test_through_the_services(unit_bjm, outsider, commit):
     assert dashboard(unit_bjm)[0]["victims"]["girls"]["year"] == 1
 
     with commit():
-        victim_update(by=unit_bjm, victim=case.victim_links.get().victim, sex="L")
+        victim_update(
+            by=unit_bjm, victim=(v := case.victim_links.get().victim), version=v.version, sex="L"
+        )
     figures = dashboard(unit_bjm)[0]
     assert (figures["victims"]["girls"]["year"], figures["victims"]["boys"]["year"]) == (0, 1)
 
@@ -123,6 +125,7 @@ def test_through_the_services(unit_bjm, outsider, commit):
         involvement_update(
             by=unit_bjm,
             involvement=Involvement.objects.get(),
+            version=Involvement.objects.get().version,
             verdict="DIPIDANA",
             verdict_on=timezone.localdate(),
             sentence_months=24,

@@ -49,6 +49,7 @@ def test_numbers_are_grouped_in_the_languages_format(client, unit_bjm):
     involvement_update(
         by=unit_bjm,
         involvement=case.involvements.get(),
+        version=case.involvements.get().version,
         verdict="DIPIDANA",
         verdict_on=case.reported_on,
         fine=120000000,

@@ -121,7 +121,7 @@ def test_a_unit_that_rejected_a_referral_keeps_nothing(case, unit_bjm, uptd_unit
     with pytest.raises(Http404):
         refer(case, uptd_unit, "DP3A Kabupaten Tanah Bumbu")
     with pytest.raises(Http404):
-        victim_update(by=uptd_unit, victim=victim, sex="L")
+        victim_update(by=uptd_unit, victim=victim, version=victim.version, sex="L")
     case.refresh_from_db()
     assert (case.regency_id, case.stage, case.version) == ("6371", "PENGADUAN", 1)
     assert VictimService.objects.count() == 1
@@ -184,7 +184,7 @@ def test_a_live_referral_shows_the_victim_service_and_case_facts_not_the_case(
     assert api.get(f"/api/v1/victims/{other.code}/").status_code == 404
     # Read-only on the record: no change of the victim, no consent recorded or withdrawn.
     with pytest.raises(PermissionDenied):
-        victim_update(by=uptd_unit, victim=victim, sex="L")
+        victim_update(by=uptd_unit, victim=victim, version=victim.version, sex="L")
     consent = share(victim, unit_bjm)
     with pytest.raises(PermissionDenied):
         consent_withdraw(by=uptd_unit, consent=consent, withdrawn_on=date(2026, 3, 5))
@@ -306,7 +306,7 @@ def test_victim_update_and_consent_withdraw_check_the_scope(case, unit_bjm, outs
     victim = first_victim(case)
     consent = share(victim, unit_bjm)
     with pytest.raises(Http404):
-        victim_update(by=outsider, victim=victim, sex="L")
+        victim_update(by=outsider, victim=victim, version=victim.version, sex="L")
     with pytest.raises(Http404):
         consent_withdraw(by=outsider, consent=consent, withdrawn_on=date(2026, 3, 5))
     victim.refresh_from_db()

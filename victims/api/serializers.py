@@ -2,6 +2,7 @@
 with a case submission and read only through `identity_read` (logged)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -18,7 +19,7 @@ from core.api.base import (
 )
 from victims.codes import Education, ServiceStatus, ServiceType, Sex, VictimStatus
 from victims.models import DuplicateCandidate, Victim, VictimIdentity, VictimService
-from victims.services import identity_validate
+from victims.services import LIMITS, identity_validate
 
 # API field -> model field, where they differ (`age` is the contract's name).
 VICTIM_RENAMES = {"age_at_identification": "age"}
@@ -65,11 +66,11 @@ class VictimInputSerializer(serializers.Serializer):
         slug_field="code", queryset=Regency.objects.all(), required=False, allow_null=True
     )
     education = serializers.ChoiceField(choices=Education.choices, required=False)
-    occupation = StrictCharField(required=False, allow_blank=True, max_length=100)
+    occupation = StrictCharField(required=False, allow_blank=True, max_length=LIMITS["occupation"])
     disability = StrictBooleanField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=VictimStatus.choices, required=False)
     identified_on = serializers.DateField(required=False, allow_null=True)
-    simfoni_id = StrictCharField(required=False, allow_blank=True, max_length=50)
+    simfoni_id = StrictCharField(required=False, allow_blank=True, max_length=LIMITS["simfoni_id"])
     identity = IdentityInputSerializer(required=False, write_only=True)
 
 
@@ -175,6 +176,7 @@ class ServiceSerializer(serializers.ModelSerializer):
             "completed_on",
             "rejection_reason",
             "note",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -192,7 +194,7 @@ class ServiceInputSerializer(serializers.Serializer):
     referred_on = serializers.DateField(required=False, allow_null=True)
     started_on = serializers.DateField(required=False, allow_null=True)
     completed_on = serializers.DateField(required=False, allow_null=True)
-    note = StrictCharField(required=False, allow_blank=True, max_length=5000)
+    note = StrictCharField(required=False, allow_blank=True, max_length=LIMITS["note"])
 
 
 class ServiceTransitionSerializer(serializers.Serializer):
@@ -200,7 +202,16 @@ class ServiceTransitionSerializer(serializers.Serializer):
         choices=[c for c in ServiceStatus.choices if c[0] != ServiceStatus.DIRUJUK]
     )
     on = serializers.DateField(required=False, allow_null=True)
-    reason = StrictCharField(required=False, allow_blank=True, max_length=5000)
+    reason = StrictCharField(required=False, allow_blank=True, max_length=LIMITS["note"])
+    version = StrictIntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_(
+            "Opsional: versi layanan yang Anda baca. Bila layanan telah berubah sejak itu: 409 "
+            "dengan `current_version`, dan tidak ada yang berubah."
+        ),
+    )
 
 
 class DuplicateCandidateSerializer(serializers.ModelSerializer):

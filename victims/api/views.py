@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from agencies.api.access import ApiViewSet
 from agencies.scoping import case_scope, sees_everything
 from core.api.errors import service_errors
+from core.api.idempotency import IDEMPOTENCY_KEY, create_once
 from core.http import client_ip
 from victims.models import DuplicateCandidate, Victim, VictimService
 from victims.services import (
@@ -82,7 +83,7 @@ class VictimServiceViewSet(mixins.ListModelMixin, ApiViewSet):
 
     serializer_class = ServiceSerializer
     filterset_class = ServiceFilter
-    extra_error_statuses = {"list": (404,), "create": (404,)}
+    extra_error_statuses = {"list": (404,), "create": (404, 409)}
 
     def victim(self) -> Victim:
         # DRF's get_object_or_404: a code the database cannot even compare (a NUL
@@ -103,7 +104,11 @@ class VictimServiceViewSet(mixins.ListModelMixin, ApiViewSet):
             .order_by("-id")
         )
 
-    @extend_schema(request=ServiceInputSerializer, responses={201: ServiceSerializer})
+    @extend_schema(
+        request=ServiceInputSerializer,
+        responses={201: ServiceSerializer, 200: ServiceSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+    )
     def create(self, request, *args, **kwargs):
         victim = self.victim()
         payload = ServiceInputSerializer(data=request.data)
@@ -119,8 +124,11 @@ class VictimServiceViewSet(mixins.ListModelMixin, ApiViewSet):
                 {"case": [_("Korban ini tidak tercatat dalam kasus tersebut.")]}
             )
         with service_errors():
-            service = service_create(by=request.user, victim=victim, case=link.case, **data)
-        return Response(ServiceSerializer(service).data, status=status.HTTP_201_CREATED)
+            service, code = create_once(
+                request,
+                lambda: service_create(by=request.user, victim=victim, case=link.case, **data),
+            )
+        return Response(ServiceSerializer(service).data, status=code)
 
 
 class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
@@ -129,6 +137,7 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
 
     serializer_class = ServiceSerializer
     filterset_class = ServiceFilter
+    extra_error_statuses = {"transition": (409,)}
 
     def get_queryset(self):
         return (
