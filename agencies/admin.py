@@ -215,10 +215,12 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     search_fields = ["username", "first_name", "last_name", "email", "agency__name"]
     list_select_related = ["agency"]
     autocomplete_fields = ["agency"]
-    fieldsets = DjangoUserAdmin.fieldsets + (
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
         (_("Instansi dan peran"), {"fields": ["agency", "role"]}),
     )
-    add_fieldsets = DjangoUserAdmin.add_fieldsets + (
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
         (_("Instansi dan peran"), {"fields": ["agency", "role"]}),
     )
 

@@ -285,10 +285,10 @@ DEFAULT_CASE_SORT = "-reported_on"
 
 def case_ordering(sort: str | None) -> tuple[str, list[str]]:
     """A whitelisted sort key (`field` or `-field`) and the ORDER BY it means."""
-    sort = sort if (sort or "").lstrip("-") in CASE_SORTS else DEFAULT_CASE_SORT
-    desc = sort.startswith("-")
-    fields = CASE_SORTS[sort.lstrip("-")]
-    return sort, [f"-{f}" if desc else f for f in fields]
+    chosen = sort if sort and sort.lstrip("-") in CASE_SORTS else DEFAULT_CASE_SORT
+    desc = chosen.startswith("-")
+    fields = CASE_SORTS[chosen.lstrip("-")]
+    return chosen, [f"-{f}" if desc else f for f in fields]
 
 
 def case_list(user: User) -> QuerySet[Case]:
@@ -364,14 +364,17 @@ def case_history(case: Case) -> list[dict]:
     records = list(
         case.history.select_related("history_user").order_by("-history_date")[: HISTORY_SIZE + 1]
     )
-    changes = []
+    changes: list[dict] = []
     for newer, older in zip(records, [*records[1:], None], strict=False):
         if len(changes) == HISTORY_SIZE:
             break
         fields = []
         if older is not None:
             delta = newer.diff_against(older, excluded_fields=HISTORY_IGNORED)
-            fields = [Case._meta.get_field(c.field).verbose_name for c in delta.changes]
+            fields = [
+                getattr(Case._meta.get_field(c.field), "verbose_name", c.field)
+                for c in delta.changes
+            ]
         changes.append(
             {
                 "at": newer.history_date,

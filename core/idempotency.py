@@ -15,7 +15,7 @@ import json
 import re
 import secrets
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
@@ -97,7 +97,7 @@ def once(
     check_key(key)
     found = _replay(user, key, scope, fingerprint)
     if found is not None:
-        return found, False
+        return cast(T, found), False
     try:
         with transaction.atomic():
             obj = create()
@@ -115,5 +115,5 @@ def once(
         found = _replay(user, key, scope, fingerprint)
         if found is None:
             raise
-        return found, False
+        return cast(T, found), False
     return obj, True

@@ -9,10 +9,13 @@ Pages show the one message (`stale_message`) and keep what the user typed; the A
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+
+M = TypeVar("M", bound=models.Model)
 
 
 class StaleVersion(Exception):
@@ -32,20 +35,18 @@ def stale_message(exc: StaleVersion) -> str:
     ) % {"v": exc.current}
 
 
-def locked_at_version(
-    model: type[models.Model] | models.QuerySet, pk, version: int | None
-) -> models.Model:
+def locked_at_version(model: type[M] | models.QuerySet[M], pk, version: int | None) -> M:
     """The row `pk`, locked until the end of the transaction, checked to be at `version`
     (None: no check, for writes that only append). Raises `StaleVersion(current)`."""
     queryset = model if isinstance(model, models.QuerySet) else model._default_manager.all()
-    locked = queryset.select_for_update().get(pk=pk)
+    locked: Any = queryset.select_for_update().get(pk=pk)
     if version is not None and int(version) != locked.version:
         raise StaleVersion(locked.version)
     return locked
 
 
 def model_update(
-    instance: models.Model,
+    instance: Any,
     changes: dict,
     *,
     allowed: Iterable[str],

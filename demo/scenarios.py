@@ -3,6 +3,7 @@ happen, and how far through the criminal-justice stages they get."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
 
@@ -184,13 +185,13 @@ def stage_path(end: str, rng: random.Random) -> list[str]:
     """The stages a case ending at `end` passes through, each allowed after the one before."""
     if end in STOP_AFTER:
         before = STOP_AFTER[end]
-        return PATH[: PATH.index(before) + 1] + [end]
+        return [*PATH[: PATH.index(before) + 1], end]
     path = PATH[: PATH.index(end) + 1]
     if Stage.P19 in path and rng.random() < 0.6:
         path.remove(Stage.P19)  # most files are complete the first time
     start = 0 if rng.random() < 0.5 else 1  # half start at the police report
     path = path[start:] or [Stage.LAPORAN_POLISI]
-    for a, b in zip(path, path[1:], strict=False):
+    for a, b in itertools.pairwise(path):
         assert b in NEXT_STAGES[a], (a, b)
     return path
 

@@ -43,14 +43,16 @@ LIMITS = {"note": 2000}
 
 def may_file_returns(user: User) -> bool:
     """Units file returns for their own agency; read-only roles never."""
-    return bool(may_write(user) and user.agency_id and user.agency.kind == Agency.Kind.UNIT_PPA)
+    agency = user.agency if user.agency_id else None
+    return bool(may_write(user) and agency is not None and agency.kind == Agency.Kind.UNIT_PPA)
 
 
 @transaction.atomic
 def unit_return_file(*, by: User, period, nil: bool = False, note: str = "") -> UnitReturn:
     """File the caller's agency's return for a month: once; late after the due day."""
-    if not may_file_returns(by):
+    if not may_file_returns(by) or by.agency_id is None:
         raise PermissionDenied(_("Hanya Unit PPA yang menyampaikan laporan bulanan."))
+    agency_id: int = by.agency_id
     period = parse_period(period)
     now = timezone.now()
     if period > month_start(timezone.localdate(now)):
@@ -71,12 +73,12 @@ def unit_return_file(*, by: User, period, nil: bool = False, note: str = "") -> 
             )
         }
     )
-    if UnitReturn.objects.filter(agency_id=by.agency_id, period=period).exists():
+    if UnitReturn.objects.filter(agency_id=agency_id, period=period).exists():
         raise duplicate
     try:
         with transaction.atomic():
             return UnitReturn.objects.create(
-                agency_id=by.agency_id,
+                agency_id=agency_id,
                 period=period,
                 nil=bool(nil),
                 note=note,
@@ -133,7 +135,7 @@ def summaries_build(
     period = parse_period(period)
     contents = summaries_figures(period)
     regencies = Regency.objects.in_bulk([key for key in contents if key is not PROVINCE])
-    built = []
+    built: list[MonthlySummary] = []
     for key, content in contents.items():
         regency = None if key is PROVINCE else regencies[key]
         built.extend(summary_build(period=period, regency=regency, content=content))

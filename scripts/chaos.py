@@ -289,7 +289,7 @@ class Stack:
         children = psutil.Process(self.procs["gunicorn"].pid).children()
         if not children:
             return None
-        victim = random.choice(children)  # noqa: S311 - fault injection
+        victim = random.choice(children)
         victim.send_signal(signal.SIGKILL)
         return victim.pid
 
@@ -372,7 +372,7 @@ class Client(threading.Thread):
 
         self.run_, self.no = run, no
         self.http = requests.Session()
-        self.rng = random.Random(rng_seed)  # noqa: S311 - a test mix
+        self.rng = random.Random(rng_seed)
 
     def request(self, kind: str, method: str, path: str, **kw):
         """One request: the response, or None when there was no answer (counted)."""
@@ -381,7 +381,7 @@ class Client(threading.Thread):
             response = self.http.request(
                 method, self.run_.base + path, timeout=20, allow_redirects=False, **kw
             )
-        except Exception as exc:  # noqa: BLE001 - every failure is a sample
+        except Exception as exc:
             self.run_.sample(t, kind, (time.monotonic() - began) * 1000, outcome_of(exc, None))
             return None
         ms = (time.monotonic() - began) * 1000
@@ -402,7 +402,7 @@ class Client(threading.Thread):
         while not self.run_.stop.is_set():
             try:
                 self.step()
-            except Exception as exc:  # noqa: BLE001 - a client bug is a failed run, not a hang
+            except Exception as exc:
                 self.run_.problem(f"client {self.no}: {type(exc).__name__}: {exc}"[:200])
             self.pause(self.think * self.rng.uniform(0.5, 1.5))
 
@@ -1127,29 +1127,46 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         ("acknowledged submissions (API 201/200)", by_door["api"]),
         ("acknowledged creates (page redirect to the case)", by_door["page"]),
-        ("acknowledged updates (PATCH 200, or 412 after a lost answer that had applied)",
-         updates_acked),  # fmt: skip
+        (
+            "acknowledged updates (PATCH 200, or 412 after a lost answer that had applied)",
+            updates_acked,
+        ),
         ("acknowledged cases found exactly once", f"{check.found_once} of {check.acked}"),
         ("lost", len(check.lost)),
         ("duplicated", len(check.duplicated)),
         ("version/value not the last acknowledged", len(check.mismatched)),
         ("unknown cases (never sent)", len(check.unknown)),
-        ("sent without an answer: stored / not stored",
-         f"{check.in_doubt_stored} / {check.in_doubt_absent}"),  # fmt: skip
-        ("cases without victims (of all cases)", f"{state['without_victims']} of {state['total_cases']}"),
+        (
+            "sent without an answer: stored / not stored",
+            f"{check.in_doubt_stored} / {check.in_doubt_absent}",
+        ),
+        (
+            "cases without victims (of all cases)",
+            f"{state['without_victims']} of {state['total_cases']}",
+        ),
         ("numbering series with a gap or a repeat", f"{len(state['gaps'])} of {state['series']}"),
-        (f"summaries of {state['period'][:7]} (province + {regencies} regencies, 2 versions)",
-         f"{len(summary_keys)} of {expected_summaries}, repeated {sum(n > 1 for n in summary_keys.values())}"),  # fmt: skip
-        ("units owing the return / reminded once / not reminded / reminded twice or more",
-         f"{len(owed)} / {sum(1 for n in mail_counts if n == 1)} / {len(missing)} / {len(twice)}"),  # fmt: skip
+        (
+            f"summaries of {state['period'][:7]} (province + {regencies} regencies, 2 versions)",
+            f"{len(summary_keys)} of {expected_summaries}, repeated {sum(n > 1 for n in summary_keys.values())}",
+        ),
+        (
+            "units owing the return / reminded once / not reminded / reminded twice or more",
+            f"{len(owed)} / {sum(1 for n in mail_counts if n == 1)} / {len(missing)} / {len(twice)}",
+        ),
         ("reminder mails in all", sum(mails.values())),
-        ("faults injected", ", ".join(f"{k} {n}" for k, n in Counter(f["fault"] for f in run.faults).items()) or "none"),
-        ("summaries built / reminders sent (seconds into the run)",
-         f"{when(b for _r, _v, b in state['summaries'])} / {when(state['reminded_at'])}"),
+        (
+            "faults injected",
+            ", ".join(f"{k} {n}" for k, n in Counter(f["fault"] for f in run.faults).items())
+            or "none",
+        ),
+        (
+            "summaries built / reminders sent (seconds into the run)",
+            f"{when(b for _r, _v, b in state['summaries'])} / {when(state['reminded_at'])}",
+        ),
         ("month complete after the load (beat's catch-up)", f"{settled:.0f} s"),
         ("catch-up sent through the broker at the end did", again or "no answer from the worker"),
         ("logical problems seen by the clients", sum(run.problems.values())),
-    ]  # fmt: skip
+    ]
     for name, value in rows:
         print(f"| {name} | {value} |")
     for message, n in run.problems.most_common(10):

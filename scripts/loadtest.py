@@ -435,7 +435,7 @@ def user_class(swarm: Swarm, think: float):
             }
             self.seq = 0
             self.cases: list[Record] = []
-            self.random = random.Random(self.client_no)  # noqa: S311 - a test mix
+            self.random = random.Random(self.client_no)
 
         def call(self, method, path, kind, body=None, headers=None, check=None, accept=()):
             """One request: (status, headers, json) when it is a 2xx (or a status in

@@ -70,12 +70,12 @@ def healthz(request):
     for name, check in checks.items():
         try:
             status[name] = check() or "ok"
-        except Exception:  # noqa: BLE001 - any failure means the part is down
+        except Exception:
             status[name] = "error"
             healthy = False
     try:
         problems = _overdue_work() if healthy else []
-    except Exception:  # noqa: BLE001 - reported, never fatal
+    except Exception:
         problems = ["monthly work could not be checked"]
     return JsonResponse(
         {

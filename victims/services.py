@@ -399,7 +399,7 @@ def identities_verify(*, newest_only: bool = True, limit: int | None = None) -> 
 
 # --- Services and referrals -------------------------------------------------------------
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     ServiceStatus.DIRUJUK: {
         ServiceStatus.DITERIMA,
         ServiceStatus.DITOLAK,
@@ -423,7 +423,7 @@ def service_create(
     by: User,
     victim: Victim,
     case,
-    type: str,  # noqa: A002 - the domain's name
+    type: str,
     provider_agency: Agency,
     referred_on: date | None = None,
     started_on: date | None = None,

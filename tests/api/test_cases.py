@@ -135,7 +135,7 @@ def test_an_adult_identified_without_means_is_refused_with_the_field_named(unit_
 
 
 @pytest.mark.parametrize(
-    "field, value",
+    ("field", "value"),
     [
         ("regency", "9999"),
         ("reported_on", "2026-13-45"),

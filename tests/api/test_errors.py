@@ -35,7 +35,7 @@ def test_english_with_accept_language(unit_bjm):
 
 
 @pytest.mark.parametrize(
-    "field, value", [("nik", "6371-ABCDEFGHIJK"), ("full_name", "Nurhayati " * 60)]
+    ("field", "value"), [("nik", "6371-ABCDEFGHIJK"), ("full_name", "Nurhayati " * 60)]
 )
 def test_bad_identity_fields_are_refused_without_echoing_them(unit_bjm, field, value):
     payload = case_payload()

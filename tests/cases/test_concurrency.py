@@ -20,7 +20,7 @@ def test_twenty_cases_created_at_the_same_moment_get_gap_free_numbers(unit_bjm):
         try:
             start.wait()
             make_case(unit_bjm, victims=1, perpetrators=0)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.models import Agency, Regency
 from cases.models import Case, Involvement, Perpetrator
@@ -36,7 +37,7 @@ def test_the_validator_names_its_bound_and_refuses_the_future():
         DateBounds(1900)(date(1899, 12, 31))
     assert "1900" in exc.value.messages[0]
     with pytest.raises(ValidationError) as exc:
-        case_event_date(date.today() + timedelta(days=2))
+        case_event_date(timezone.localdate() + timedelta(days=2))
     assert exc.value.messages == ["Tanggal tidak boleh di masa depan."]
     case_event_date(date(2007, 1, 1))  # the bound itself is fine
     DateBounds(1900)(date(1900, 1, 1))
@@ -51,7 +52,7 @@ def test_a_year_one_report_never_gets_a_register_number(unit_bjm):
 
 
 @pytest.mark.parametrize(
-    "change, key",
+    ("change", "key"),
     [
         ({"reported_on": "0001-01-01", "occurred_from": None, "occurred_to": None}, "reported_on"),
         ({"reported_on": "2006-12-31", "occurred_from": None, "occurred_to": None}, "reported_on"),

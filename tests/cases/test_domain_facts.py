@@ -31,7 +31,7 @@ def four(unit_bjm):
 
 
 def test_stale_means_no_stage_for_the_window_not_a_recent_save(four):
-    untouched, moved, edited, closed = four
+    untouched, moved, edited, _closed = four
     assert set(Case.objects.stale(AS_OF)) == {untouched, edited}
     assert set(Case.objects.open()) == {untouched, moved, edited}
     assert set(OPEN_STATUSES) == {CaseStatus.AKTIF, CaseStatus.TINDAK_LANJUT}

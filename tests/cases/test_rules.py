@@ -131,7 +131,7 @@ DIGITS_ONLY = "NIK hanya boleh berisi angka 0-9 (spasi, titik dan tanda hubung d
 
 
 @pytest.mark.parametrize(
-    "nik, message",
+    ("nik", "message"),
     [("123", LENGTH), ("63710000000000001", LENGTH), ("63710000abcd0001", DIGITS_ONLY)],
 )
 def test_a_nik_is_16_digits(unit_bjm, nik, message):

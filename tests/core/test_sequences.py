@@ -30,5 +30,5 @@ def test_a_rolled_back_block_leaves_no_gap():
 def test_numbers_are_reserved_only_inside_a_transaction_and_at_least_one():
     with pytest.raises(RuntimeError):
         next_numbers("KRB-2031", 2)
-    with transaction.atomic(), pytest.raises(ValueError):
+    with transaction.atomic(), pytest.raises(ValueError, match="at least 1"):
         next_numbers("KRB-2031", 0)

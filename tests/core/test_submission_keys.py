@@ -306,7 +306,7 @@ def test_two_submissions_of_one_key_at_once_make_one_case(unit_bjm):
                 ),
             )
             results.append(case.pk)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -340,7 +340,7 @@ def test_two_stage_retries_at_once_record_one_stage(unit_bjm):
                 HTTP_IDEMPOTENCY_KEY=KEY,
             )
             codes.append(response.status_code)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -89,7 +89,7 @@ def test_victim_admin_uses_the_version(admin_user):
 
     from victims.admin import VictimAdminForm as Base
 
-    VictimAdminForm = modelform_factory(Victim, form=Base, fields=["occupation"])  # noqa: N806
+    VictimAdminForm = modelform_factory(Victim, form=Base, fields=["occupation"])
     victim = make_case(admin_user, regency="6371").victim_links.get().victim
     form = VictimAdminForm(instance=victim)
     assert form.fields["seen"].initial == victim.version == 1

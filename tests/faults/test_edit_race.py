@@ -26,7 +26,7 @@ def race(edits: list[tuple]) -> tuple[list, list]:
             won.append(summary)
         except StaleVersion as exc:
             refused.append((summary, exc.current))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -72,5 +72,5 @@ def test_the_database_deploy_check_fails_under_the_wrong_key(unit_bjm, settings,
     make_case(unit_bjm)
     call_command("check", "--database", "default", stdout=io.StringIO())
     keys(settings, Fernet.generate_key().decode())
-    with pytest.raises(SystemCheckError, match="tppo.E001"):
+    with pytest.raises(SystemCheckError, match=r"tppo\.E001"):
         call_command("check", "--database", "default", stdout=io.StringIO())

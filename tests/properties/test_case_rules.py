@@ -14,6 +14,7 @@ state the rules forbid. After every step:
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -102,7 +103,7 @@ def check_timeline(case: Case) -> None:
     assert events, "a case always has a timeline"
     assert events[0].stage in INITIAL_STAGES
     assert case.stage == events[-1].stage
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after.occurred_on >= before.occurred_on, "timeline dates went backwards"
         assert after.occurred_on <= timezone.localdate()
         if before.stage in REOPEN_STAGES:

@@ -47,7 +47,7 @@ class System:
                     for o, so in unknown:
                         if o != c:
                             others = {a + so * b for a in others for b in doms[o]}
-                    # s*x + others + const == 0
+                    # Keep the values x for which s times x, plus the others and the constant, is 0.
                     keep = {x for x in doms[c] if -(s * x + const) in others}
                     if not keep:
                         return False

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def wita(*args) -> datetime:
-    return timezone.make_aware(datetime(*args), timezone.get_default_timezone())
+    return datetime(*args, tzinfo=timezone.get_default_timezone())
 
 
 @pytest.mark.parametrize(

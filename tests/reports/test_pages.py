@@ -45,8 +45,8 @@ def test_the_list_shows_each_user_their_versions(built, personas):
         assert page.status_code == 200
         return {(s.regency_id, s.version) for s in page.context["summaries"]}
 
-    assert listed(personas["province"]) == {(r, INTERNAL) for r in [None] + all_regencies()}
-    assert listed(personas["analyst"]) == {(r, PUBLISHED) for r in [None] + all_regencies()}
+    assert listed(personas["province"]) == {(r, INTERNAL) for r in [None, *all_regencies()]}
+    assert listed(personas["analyst"]) == {(r, PUBLISHED) for r in [None, *all_regencies()]}
     assert listed(personas["regency_bjm"]) == {("6371", INTERNAL), (None, PUBLISHED)}
     assert listed(personas["unit_bjm"]) == {("6371", PUBLISHED), (None, PUBLISHED)}
     assert listed(personas["outsider"]) == {("6310", PUBLISHED), (None, PUBLISHED)}
@@ -122,7 +122,7 @@ def test_the_pdf_fetches_nothing_but_data_and_static_files(tmp_path, settings):
     hits = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the standard library's name
+        def do_GET(self):
             hits.append(self.path)
             self.send_response(200)
             self.end_headers()

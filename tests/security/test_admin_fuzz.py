@@ -68,7 +68,7 @@ def _filter_keys(model_admin) -> list[str]:
         keys += [f"{path}__lt", f"{path}__year", f"{path}__id__exact", f"{path}__pk__exact"]
         try:
             field = get_fields_from_path(model_admin.model, path)[-1]
-        except Exception:  # noqa: BLE001, S112 - a filter that is not a field path
+        except Exception:  # noqa: S112 - a filter that is not a field path
             continue
         if isinstance(field, models.ForeignKey):
             keys.append(f"{path}__{field.target_field.name}__exact")

@@ -95,7 +95,7 @@ def test_an_api_list_and_detail_carry_the_policy(regency_bjm, unit_bjm, case):
 
 
 @pytest.mark.parametrize(
-    "path, authenticated, status",
+    ("path", "authenticated", "status"),
     [
         ("/api/v1/cases/", False, 401),
         ("/api/v1/cases/999999999/", True, 404),

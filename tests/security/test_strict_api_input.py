@@ -20,7 +20,7 @@ def victim(unit_bjm):
 
 
 @pytest.mark.parametrize(
-    "path, params, field",
+    ("path", "params", "field"),
     [
         ("/api/v1/victims/", {"is_child": "ya"}, "is_child"),
         ("/api/v1/services/", {"awaiting": "-1"}, "awaiting"),
@@ -74,7 +74,7 @@ def test_the_province_summary_is_asked_for_with_an_empty_regency(province, unit_
 
 
 @pytest.mark.parametrize(
-    "field, value",
+    ("field", "value"),
     [
         ("age", "22"),
         ("age", True),
@@ -100,7 +100,7 @@ def test_an_identity_value_of_another_type_is_refused(unit_bjm):
 
 
 @pytest.mark.parametrize(
-    "body, field",
+    ("body", "field"),
     [
         ({"case": "the case's id as text", "type": "PSIKOLOGIS"}, "case"),
         ({"type": "PSIKOLOGIS", "provider_agency": "1"}, "provider_agency"),
@@ -119,7 +119,7 @@ def test_a_service_value_of_another_type_is_refused(unit_bjm, regency_bjm, victi
     assert field in response.json()["errors"]
 
 
-@pytest.mark.parametrize("body, field", [({"note": 5}, "note"), ({"nil": "true"}, "nil")])
+@pytest.mark.parametrize(("body", "field"), [({"note": 5}, "note"), ({"nil": "true"}, "nil")])
 def test_a_return_value_of_another_type_is_refused(unit_bjm, body, field):
     response = api_client(unit_bjm).post(
         "/api/v1/returns/", {"period": "2026-02", **body}, format="json"

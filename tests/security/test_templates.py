@@ -40,7 +40,7 @@ def test_there_are_templates_to_scan():
 
 
 @pytest.mark.parametrize(
-    "name, path",
+    ("name", "path"),
     [
         pytest.param(name, path, id=name)
         for name, path in template_files()
@@ -58,7 +58,7 @@ def test_no_template_needs_inline_code_or_style(name, path):
 
 
 @pytest.mark.parametrize(
-    "source, finding",
+    ("source", "finding"),
     [
         ("<script>alert(1)</script>", "script"),
         ('<button type="button" onclick="go()">x</button>', "handler"),
