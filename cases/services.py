@@ -564,9 +564,14 @@ def involvement_create(
         perpetrator = perpetrator_create(by=by, **person_fields)
     involvement = Involvement(case=case, perpetrator=perpetrator, **data)
     involvement.full_clean(exclude=["case", "perpetrator"], validate_constraints=False)
+    already = ValidationError({"perpetrator": _("Pelaku ini sudah tercatat dalam kasus ini.")})
     if Involvement.objects.filter(case=case, perpetrator=perpetrator).exists():
-        raise ValidationError({"perpetrator": _("Pelaku ini sudah tercatat dalam kasus ini.")})
-    involvement.save()
+        raise already
+    try:
+        with transaction.atomic():  # two links of the same person at once: the constraint decides
+            involvement.save()
+    except IntegrityError as exc:
+        raise already from exc
     _write_roles(involvement, roles)
     return involvement
 

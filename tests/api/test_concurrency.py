@@ -78,3 +78,29 @@ def test_two_concurrent_updates_from_one_version_one_wins(unit_bjm, regency_bjm)
     assert loser["current_version"] == 2
     case.refresh_from_db()
     assert (case.police_report_no, case.version) == (winner["police_report_no"], 2)
+
+
+def test_linking_the_same_perpetrator_twice_at_once_is_one_link_and_no_500(unit_bjm, outsider):
+    """#14.11: two officers link the same recorded person to a case at the same moment;
+    the constraint decides, and the loser is told the person is already in the case."""
+    from django.core.exceptions import ValidationError
+
+    from cases.models import Involvement
+    from cases.services import involvement_create
+
+    case = make_case(unit_bjm, perpetrators=0)
+    person = make_case(unit_bjm).involvements.get().perpetrator
+    outcomes = []
+
+    def link():
+        try:
+            involvement_create(by=unit_bjm, case=case, perpetrator=person, roles=["PEREKRUT"])
+            outcomes.append("linked")
+        except ValidationError as exc:
+            outcomes.append(("refused", list(exc.message_dict)))
+
+    race(6, link)
+    assert sorted(map(str, outcomes)) == sorted(
+        ["linked"] + [str(("refused", ["perpetrator"]))] * 5
+    )
+    assert Involvement.objects.filter(case=case, perpetrator=person).count() == 1
