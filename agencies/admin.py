@@ -65,7 +65,7 @@ def _query_problem(request, date_hierarchy: str | None) -> str:
                 if not MIN_YEAR <= year <= MAX_YEAR:
                     raise ValueError
                 date(year, month, day)
-            except ValueError:
+            except (ValueError, OverflowError):  # date() overflows past a C int
                 return str(_("Tanggal penyaring tidak valid."))
     return ""
 

@@ -161,3 +161,9 @@ def test_good_filters_still_work(superuser_client):
         {"reported_on__year": today.year, "reported_on__month": today.month, "stage__exact": "LP"},
     )
     assert response.status_code == 200
+
+
+def test_a_date_hierarchy_month_past_a_c_int_is_a_400(superuser_client):
+    """Found by the fuzz test above: `date()` overflows (not a ValueError) past 2**31."""
+    response = superuser_client.get("/admin/cases/case/", {"reported_on__month": "2147483648"})
+    assert response.status_code == 400
