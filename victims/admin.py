@@ -11,22 +11,8 @@ from core.http import client_ip
 from core.versions import StaleVersion
 
 from .models import Consent, Victim, VictimService
-from .services import identity_read, victim_update
+from .services import VICTIM_UPDATABLE, identity_read, victim_update
 
-# What `victim_update` accepts: the admin form offers nothing else.
-VICTIM_EDITABLE = [
-    "sex",
-    "age_at_identification",
-    "age_at_exploitation",
-    "nationality",
-    "home_regency",
-    "education",
-    "occupation",
-    "disability",
-    "status",
-    "identified_on",
-    "simfoni_id",
-]
 STALE = _("Data korban telah diubah orang lain sejak halaman ini dibuka; muat ulang lalu ulangi.")
 
 
@@ -112,7 +98,7 @@ class VictimAdmin(CaseDataAdmin):
     list_filter = ["sex", "is_child", "status", "nationality", "home_regency"]
     search_fields = ["code", "simfoni_id"]
     search_help_text = _("Cari dengan kode korban atau nomor SIMFONI-PPA.")
-    fields = ["code", "is_child", *VICTIM_EDITABLE, "created_at", "updated_at", "seen"]
+    fields = ["code", "is_child", *VICTIM_UPDATABLE, "created_at", "updated_at", "seen"]
     readonly_fields = ["code", "is_child", "created_at", "updated_at"]
     inlines = [ConsentInline]
 

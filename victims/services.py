@@ -43,7 +43,8 @@ NIK_RAW_MAX = 32
 ERASURE_REFERENCE_MAX = 100
 # The limits of victim data for every door; forms and serializers read them from here.
 LIMITS = {"note": 5_000, "occupation": 100, "simfoni_id": 50}
-VICTIM_UPDATABLE = {
+# What `victim_update` accepts, in the order the forms show it (the admin reads it too).
+VICTIM_UPDATABLE = (
     "sex",
     "age_at_identification",
     "age_at_exploitation",
@@ -55,7 +56,7 @@ VICTIM_UPDATABLE = {
     "status",
     "identified_on",
     "simfoni_id",
-}
+)
 
 
 def nik_normalise(raw: str) -> str:
