@@ -1,11 +1,12 @@
 from datetime import date
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.http import (
     Http404,
@@ -16,6 +17,8 @@ from django.http import (
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
+
+from core.versions import StaleVersion
 
 from .models import Agency, ApiToken, Regency, Role, User
 from .scoping import agency_scope, role_of, sees_everything
@@ -97,6 +100,27 @@ class ScopedAdminMixin(AdminInputGuard):
         return self.scoped_queryset(request, qs)
 
 
+class SeenVersionForm(forms.ModelForm):
+    """The version the admin saw when the page was opened travels with the form, so a save
+    based on an older version is refused (core.versions), not merged over someone else's
+    change. A subclass declares the hidden field named `version_field` and its `stale`
+    message."""
+
+    version_field = "seen_version"
+    stale = _("Data telah diubah orang lain sejak halaman ini dibuka; muat ulang lalu ulangi.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields[self.version_field].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get(self.version_field) != self.instance.version:
+            raise ValidationError(self.stale)
+        return data
+
+
 class CaseDataAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Every admin of case data (cases, victims, perpetrators, involvements, services).
 
@@ -116,10 +140,28 @@ class CaseDataAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    # What to say when the service refuses the user's permission.
+    denied_message = _("Anda tidak dapat mengubah data ini.")
+
     def refuse(self, request, obj, message) -> None:
         """A service refused the save in `save_model`: say why, and do not claim success."""
         obj._admin_save_refused = True  # on the request's own object, not the shared admin
         messages.error(request, message)
+
+    def save_through(self, request, obj, form, update) -> None:
+        """Save through the service `update(changes, version)`, with the version the user
+        saw (`form` is a SeenVersionForm): a stale save, a rule or a permission the service
+        refuses is said, not saved."""
+        seen = form.version_field
+        changes = {n: form.cleaned_data[n] for n in form.changed_data if n != seen}
+        try:
+            update(changes, form.cleaned_data[seen])
+        except StaleVersion:
+            self.refuse(request, obj, form.stale)
+        except ValidationError as exc:
+            self.refuse(request, obj, "; ".join(exc.messages))
+        except PermissionDenied:
+            self.refuse(request, obj, self.denied_message)
 
     def response_change(self, request, obj):
         if getattr(obj, "_admin_save_refused", False):

@@ -1,13 +1,12 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin import CaseDataAdmin
+from agencies.admin import CaseDataAdmin, SeenVersionForm
 from victims.models import VictimService
 
 from .models import Case, CaseVictim, Involvement, Perpetrator, StageEvent
-from .services import StaleVersion, case_update
+from .services import case_update
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -53,25 +52,9 @@ class ServiceInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-STALE = _("Kasus telah diubah orang lain sejak halaman ini dibuka; muat ulang lalu ulangi.")
-
-
-class CaseAdminForm(forms.ModelForm):
-    """The version the admin saw when the page was opened travels with the form, so a
-    save based on an older version is refused (as on the case edit page), not merged."""
-
+class CaseAdminForm(SeenVersionForm):
+    stale = _("Kasus telah diubah orang lain sejak halaman ini dibuka; muat ulang lalu ulangi.")
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["seen_version"].initial = self.instance.version
-
-    def clean(self):
-        data = super().clean()
-        if self.instance.pk and data.get("seen_version") != self.instance.version:
-            raise ValidationError(STALE)
-        return data
 
 
 @admin.register(Case)
@@ -127,20 +110,17 @@ class CaseAdmin(CaseDataAdmin):
     def has_add_permission(self, request):
         return False  # cases are recorded through the pages or the API, with their victims
 
+    denied_message = _("Anda tidak dapat mengubah kasus ini.")
+
     def save_model(self, request, obj, form, change):
-        changes = {
-            name: form.cleaned_data[name] for name in form.changed_data if name != "seen_version"
-        }
-        try:
-            case_update(
-                by=request.user, case=obj, version=form.cleaned_data["seen_version"], **changes
-            )
-        except StaleVersion:
-            self.refuse(request, obj, STALE)
-        except ValidationError as exc:
-            self.refuse(request, obj, "; ".join(exc.messages))
-        except PermissionDenied:
-            self.refuse(request, obj, _("Anda tidak dapat mengubah kasus ini."))
+        self.save_through(
+            request,
+            obj,
+            form,
+            lambda changes, version: case_update(
+                by=request.user, case=obj, version=version, **changes
+            ),
+        )
 
 
 @admin.register(Perpetrator)

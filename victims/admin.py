@@ -1,19 +1,15 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import to_historic
 
-from agencies.admin import CaseDataAdmin
+from agencies.admin import CaseDataAdmin, SeenVersionForm
 from agencies.scoping import may_see_identities
 from core.http import client_ip
-from core.versions import StaleVersion
 
 from .models import Consent, Victim, VictimService
 from .services import VICTIM_UPDATABLE, identity_read, victim_update
-
-STALE = _("Data korban telah diubah orang lain sejak halaman ini dibuka; muat ulang lalu ulangi.")
 
 
 class ConsentInline(admin.TabularInline):
@@ -30,23 +26,12 @@ class ConsentInline(admin.TabularInline):
         return False
 
 
-class VictimAdminForm(forms.ModelForm):
-    """The version of the victim the admin saw when the page was opened travels with the
-    form, so a save based on an older version is refused (core.versions), not merged over
-    someone else's change."""
-
+class VictimAdminForm(SeenVersionForm):
+    version_field = "seen"
+    stale = _(
+        "Data korban telah diubah orang lain sejak halaman ini dibuka; muat ulang lalu ulangi."
+    )
     seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["seen"].initial = self.instance.version
-
-    def clean(self):
-        data = super().clean()
-        if self.instance.pk and data.get("seen") != self.instance.version:
-            raise ValidationError(STALE)
-        return data
 
 
 class IdentityPanel:
@@ -121,16 +106,17 @@ class VictimAdmin(CaseDataAdmin):
         # Not on a historical version: the history shows what changed, not who she is.
         return obj is not None and to_historic(obj) is None and may_see_identities(request.user)
 
+    denied_message = _("Anda tidak dapat mengubah data korban ini.")
+
     def save_model(self, request, obj, form, change):
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "seen"}
-        try:
-            victim_update(by=request.user, victim=obj, version=form.cleaned_data["seen"], **changes)
-        except StaleVersion:
-            self.refuse(request, obj, STALE)
-        except ValidationError as exc:
-            self.refuse(request, obj, "; ".join(exc.messages))
-        except PermissionDenied:
-            self.refuse(request, obj, _("Anda tidak dapat mengubah data korban ini."))
+        self.save_through(
+            request,
+            obj,
+            form,
+            lambda changes, version: victim_update(
+                by=request.user, victim=obj, version=version, **changes
+            ),
+        )
 
 
 @admin.register(VictimService)
